@@ -1,0 +1,51 @@
+# Two commands: `make book` builds the site, `make test` runs every test.
+# Everything else here is what those two need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: book test check-python check-sandbox exercises grade-solutions clean
+
+help:
+	@echo "make book   build the course website into _build/html"
+	@echo "make test   run the whole test suite"
+
+check-python:
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found. Install Python 3.11 or newer." >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "error: Python 3.11 or newer is needed; $(PYTHON) is $$($(PYTHON) --version 2>&1)." >&2; exit 1; }
+	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { echo "error: $(PYTHON) lacks venv/ensurepip. On Debian or Ubuntu: apt-get install python3-venv" >&2; exit 1; }
+
+$(STAMP): requirements.txt constraints.txt | check-python
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt -c constraints.txt
+	touch $@
+
+# The grader isolates student code with bubblewrap. CI (root, Debian) installs it;
+# elsewhere a missing bwrap is reported and the grader runs with process limits only.
+check-sandbox:
+	@if command -v bwrap >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing bubblewrap (the grader's sandbox)"; \
+		apt-get install -y -qq bubblewrap >/dev/null 2>&1 || { apt-get update -qq >/dev/null && apt-get install -y -qq bubblewrap >/dev/null; } \
+		|| { echo "error: could not install bubblewrap with apt-get" >&2; exit 1; }; \
+	else \
+		echo "warning: bubblewrap (bwrap) is not installed: student code will run without the sandbox." >&2; \
+		echo "         Install it (Debian/Ubuntu: sudo apt-get install bubblewrap) before grading a class." >&2; \
+		if [ -n "$$CI" ]; then exit 1; fi; \
+	fi
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+# Regenerate exercises/ from solutions/ with nbgrader (tests check they match).
+exercises: $(STAMP)
+	$(BIN)/python -m autograder release --out exercises
+
+test: $(STAMP) check-sandbox book
+	$(BIN)/python -m pytest tests
+
+clean:
+	rm -rf _build

@@ -1,0 +1,147 @@
+"""What the hidden suites use: points, and checks whose failure messages say
+which case failed and why without revealing hidden expected values.
+
+Every comparison runs here, in the trusted grader, on validated plain data
+(numpy arrays, TensorData), never on objects the submission made.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from autograder.protocol import Unsupported
+from autograder.sandbox import StudentRaised, TensorData, TensorSpec, WorkerDied, tensor  # noqa: F401 (re-exported)
+from autograder.student import Missing  # noqa: F401 (re-exported)
+
+
+class Mismatch(AssertionError):
+    """A check failed; the message is shown to the student as it is."""
+
+
+def points(n: float, task: str):
+    """Mark a test as worth `n` points, counted towards the notebook's grade
+    cell for `task` (its nbgrader grade_id is `tests-<task>`)."""
+    return pytest.mark.grading(points=float(n), task=task)
+
+
+def describe(value) -> str:
+    if isinstance(value, TensorData):
+        return f"a torch tensor of shape {tuple(value.shape)} ({value.dtype}, on {value.device})"
+    if isinstance(value, np.ndarray):
+        return f"a numpy array of shape {value.shape} ({value.dtype})"
+    if isinstance(value, Unsupported):
+        return f"an {value.what}"
+    return f"a {type(value).__name__}"
+
+
+def _compare(got: np.ndarray, expected: np.ndarray, case: str, exact: bool, rtol: float, atol: float):
+    if got.shape != expected.shape:
+        raise Mismatch(f"{case}: the result has shape {got.shape}, but shape {expected.shape} was expected")
+    if got.size == 0:
+        return
+    if exact:
+        if got.dtype.kind == "f" and not np.isfinite(got).all():
+            bad = ~(got == expected)
+        else:
+            bad = got != expected
+    else:
+        with np.errstate(invalid="ignore", over="ignore"):
+            g, e = got.astype(np.float64), expected.astype(np.float64)
+            bad = ~(np.abs(g - e) <= atol + rtol * np.abs(e))
+    if bad.any():
+        first = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise Mismatch(f"{case}: {int(bad.sum())} of {bad.size} values are wrong (the first at index {first})")
+
+
+def _check_dtype(got: np.ndarray, kind: str | None, dtype: str | None, case: str, shown: str):
+    if dtype is not None and shown != dtype:
+        raise Mismatch(f"{case}: the result has dtype {shown}, but {dtype} was expected")
+    if kind is not None and got.dtype.kind not in kind:
+        names = {"f": "floating-point", "i": "integer", "u": "integer", "b": "boolean", "iu": "integer"}
+        raise Mismatch(f"{case}: the result has dtype {shown}, but a {names.get(kind, kind)} dtype was expected")
+
+
+def check_array(got, expected, case: str, *, exact: bool = False, kind: str | None = None,
+                dtype: str | None = None, rtol: float = 1e-5, atol: float = 1e-6):
+    """`got` must be a numpy array equal to `expected` (within tolerance unless exact)."""
+    if not isinstance(got, np.ndarray):
+        raise Mismatch(f"{case}: expected a numpy array, got {describe(got)}")
+    expected = np.asarray(expected)
+    _check_dtype(got, kind, dtype, case, got.dtype.name)
+    _compare(got, expected, case, exact, rtol, atol)
+
+
+def check_tensor(got, expected, case: str, *, device: str, exact: bool = False, kind: str | None = None,
+                 dtype: str | None = None, rtol: float = 1e-5, atol: float = 1e-6):
+    """`got` must be a torch tensor on `device` (type only: 'cuda' matches
+    'cuda:0') whose values equal `expected`."""
+    if not isinstance(got, TensorData):
+        raise Mismatch(f"{case}: expected a torch tensor, got {describe(got)}")
+    if got.device.split(":")[0] != device.split(":")[0]:
+        raise Mismatch(f"{case}: the result is on device '{got.device}', but the input was on '{device}' "
+                       "(results must stay on the input's device)")
+    if got.layout != "strided":
+        raise Mismatch(f"{case}: expected a dense tensor, got a {got.layout} one")
+    _check_dtype(got.array, kind, dtype, case, got.dtype)
+    _compare(got.array, np.asarray(expected), case, exact, rtol, atol)
+
+
+def check_equal(got, expected, case: str):
+    """Plain Python values (ints, strings, lists, dicts) compared exactly,
+    types included (bool is not int; numpy scalars are converted)."""
+    problem = _plain_difference(got, expected)
+    if problem:
+        raise Mismatch(f"{case}: {problem}")
+
+
+def _plain_difference(got, expected, where="the result") -> str | None:
+    if isinstance(got, np.generic) and not isinstance(expected, np.generic):
+        got = got.item()
+    if isinstance(expected, bool) or isinstance(got, bool):
+        if type(got) is not type(expected) or got != expected:
+            return f"{where} is wrong"
+        return None
+    if isinstance(expected, int) and type(got) is int:
+        return None if got == expected else f"{where} is wrong"
+    if type(got) is not type(expected):
+        return f"{where} should be a {type(expected).__name__}, got {describe(got)}"
+    if isinstance(expected, (list, tuple)):
+        if len(got) != len(expected):
+            return f"{where} has {len(got)} items, {len(expected)} were expected"
+        for i, (g, e) in enumerate(zip(got, expected)):
+            p = _plain_difference(g, e, f"item {i} of {where}")
+            if p:
+                return p
+        return None
+    if isinstance(expected, dict):
+        missing = [k for k in expected if k not in got]
+        extra = [k for k in got if k not in expected]
+        if missing:
+            return f"{where} lacks {len(missing)} expected key(s), for example {missing[0]!r}"
+        if extra:
+            return f"{where} has {len(extra)} unexpected key(s), for example {extra[0]!r}"
+        for k in expected:
+            p = _plain_difference(got[k], expected[k], f"the value for {k!r} in {where}")
+            if p:
+                return p
+        return None
+    return None if got == expected else f"{where} is wrong"
+
+
+def expect_error(call, case: str, *names: str):
+    """`call()` must raise one of the exception types `names` (checked by name
+    along the raised type's MRO, e.g. 'ValueError'); returns the exception."""
+    try:
+        got = call()
+    except StudentRaised as e:
+        if e.is_a(*names):
+            return e
+        raise Mismatch(f"{case}: raised {e.type} ({e.message[:200]}), but {' or '.join(names)} was expected") from None
+    raise Mismatch(f"{case}: no error was raised (returned {describe(got)}), but {' or '.join(names)} was expected")
+
+
+def check_unchanged(got, original: np.ndarray, case: str):
+    """An input array sent back after the call must still hold its original values."""
+    arr = got.array if isinstance(got, TensorData) else got
+    if not isinstance(arr, np.ndarray) or arr.shape != original.shape or not np.array_equal(arr, original):
+        raise Mismatch(f"{case}: the function changed its input in place; it must leave it unmodified")

@@ -1,0 +1,167 @@
+"""The hidden suites' handle on a submission: calls cross to the sandboxed
+worker and come back as validated plain data (numpy arrays, TensorData,
+Python scalars and containers)."""
+from __future__ import annotations
+
+import time
+
+from autograder import protocol
+from autograder.sandbox import Limits, StudentRaised, Worker, WorkerDied
+
+MAX_RESTARTS = 3
+
+
+class Missing(AssertionError):
+    """The notebook does not define what a test needs."""
+
+
+class Student:
+    def __init__(self, cells: list[tuple[int, str]], devices: list[str], limits: Limits | None = None):
+        self.cells = cells
+        self.devices = devices
+        self.limits = limits or Limits()
+        self.worker: Worker | None = None
+        self.starts = 0
+        self.load_report: dict | None = None
+        self.broken: str | None = None   # set when the notebook cannot even be loaded
+
+    # ------------------------------------------------------------ life cycle
+
+    def _ensure_worker(self) -> Worker:
+        if self.broken:
+            raise WorkerDied(self.broken)
+        if self.worker is not None and self.worker.proc.poll() is None:
+            return self.worker
+        if self.worker is not None:
+            self.worker.close()
+            self.worker = None
+        if self.starts > MAX_RESTARTS:
+            self.broken = f"your code crashed or hung the grading process {self.starts} times; the remaining tests were not run"
+            raise WorkerDied(self.broken)
+        self.starts += 1
+        worker = Worker(self.devices, self.limits)
+        try:
+            header, buffers = worker.request({"op": "load", "cells": [list(c) for c in self.cells]},
+                                             self.limits.load_timeout, "running the notebook's cells")
+        except WorkerDied as e:
+            worker.close()
+            self.broken = str(e)
+            raise
+        self.load_report = _validated_load_report(header)
+        self.worker = worker
+        return worker
+
+    def load(self) -> dict:
+        """Run the notebook's cells; returns {'cells': [...], 'defined': [...], 'output': str}."""
+        self._ensure_worker()
+        return self.load_report
+
+    def close(self):
+        if self.worker is not None:
+            self.worker.close()
+            self.worker = None
+
+    # ------------------------------------------------------------ calls
+
+    def _request(self, msg: dict, what: str, timeout: float | None = None):
+        worker = self._ensure_worker()
+        if isinstance(msg["target"], str) and msg["target"] not in self.load_report["defined"]:
+            raise Missing(_missing_message(msg["target"], self.load_report))
+        started = time.perf_counter()
+        header, buffers = worker.request(msg, timeout or self.limits.call_timeout, what)
+        elapsed = time.perf_counter() - started
+        if header.get("ok") is True:
+            try:
+                value = protocol.decode(header.get("value"), buffers, _array_hook())
+            except protocol.ProtocolError as e:
+                raise WorkerDied(f"{what} returned something that is not plain data ({e})") from None
+            return value, elapsed
+        error = header.get("error")
+        raise StudentRaised(error if isinstance(error, dict) else {}, what)
+
+    def call(self, name: str, *args, **kwargs):
+        """Call the notebook's function `name` and return its (decoded) result."""
+        return self._request({"op": "call", "target": name, "args": list(args), "kwargs": kwargs},
+                             f"{name}()")[0]
+
+    def time_call(self, name: str, *args, sync: bool = False, **kwargs) -> float:
+        """Wall-clock seconds for one call, measured here (the submission
+        cannot fake this clock); the result is discarded in the worker."""
+        msg = {"op": "call", "target": name, "args": list(args), "kwargs": kwargs, "discard": True, "sync": sync}
+        return self._request(msg, f"{name}()")[1]
+
+    def put(self, value, label: str = "input") -> "Remote":
+        """Place a value (an array, a tensor) in the worker and keep it there,
+        so a test can pass it to a function and read it back afterwards."""
+        handle, _ = self._request({"op": "put", "target": None, "value": value}, f"sending the {label}")
+        return Remote(self, handle, label)
+
+    def new(self, cls: str, *args, **kwargs) -> "Remote":
+        """Instantiate the notebook's class `cls`; the object stays in the worker."""
+        handle, _ = self._request({"op": "call", "target": cls, "args": list(args), "kwargs": kwargs, "keep": True},
+                                  f"{cls}()")
+        return Remote(self, handle, f"{cls}")
+
+
+class Remote:
+    """An object living in the worker: call its methods, read or set attributes."""
+
+    def __init__(self, student: Student, handle: protocol.Handle, label: str):
+        self.student, self.handle, self.label = student, handle, label
+
+    def call(self, method: str, *args, keep: bool = False, **kwargs):
+        what = f"{self.label}.{method}()"
+        msg = {"op": "call", "target": self.handle, "method": method.split("."), "args": list(args),
+               "kwargs": kwargs, "keep": keep}
+        value, _ = self.student._request(msg, what)
+        return Remote(self.student, value, f"{what}") if keep else value
+
+    def __call__(self, *args, keep: bool = False, **kwargs):
+        value, _ = self.student._request({"op": "call", "target": self.handle, "args": list(args),
+                                          "kwargs": kwargs, "keep": keep}, f"{self.label}(...)")
+        return Remote(self.student, value, f"{self.label}(...)") if keep else value
+
+    def attr(self, path: str, keep: bool = False):
+        value, _ = self.student._request({"op": "attr", "target": self.handle, "method": path.split("."), "keep": keep},
+                                         f"reading {self.label}.{path}")
+        return Remote(self.student, value, f"{self.label}.{path}") if keep else value
+
+    def set(self, path: str, value):
+        self.student._request({"op": "set", "target": self.handle, "path": path.split("."), "value": value},
+                              f"setting {self.label}.{path}")
+
+    def value(self):
+        value, _ = self.student._request({"op": "attr", "target": self.handle, "method": []}, f"reading {self.label}")
+        return value
+
+
+def _array_hook():
+    from autograder.sandbox import _parent_array_hook
+    return _parent_array_hook
+
+
+def _validated_load_report(header: dict) -> dict:
+    cells = header.get("cells")
+    defined = header.get("defined")
+    if type(cells) is not list or type(defined) is not list or not all(type(d) is str for d in defined):
+        raise WorkerDied("the grading process sent a malformed report after running the notebook")
+    clean = []
+    for entry in cells:
+        if type(entry) is not dict or type(entry.get("index")) is not int:
+            raise WorkerDied("the grading process sent a malformed report after running the notebook")
+        error = entry.get("error") if type(entry.get("error")) is dict else None
+        clean.append({"index": entry["index"], "ok": entry.get("ok") is True,
+                      "error": {k: (str(v)[:1000] if not isinstance(v, list) else [str(x)[:300] for x in v][:20])
+                                for k, v in error.items()} if error else None})
+    output = header.get("output") if type(header.get("output")) is str else ""
+    return {"cells": clean, "defined": set(defined), "output": output[:20_000]}
+
+
+def _missing_message(name: str, report: dict) -> str:
+    failed = [c for c in report["cells"] if not c["ok"]]
+    hint = ""
+    if failed:
+        first = failed[0]
+        hint = (f" Cell {first['index']} raised {first['error'].get('type')}: {first['error'].get('message', '')[:200]}"
+                " — an error there may have stopped the definition.")
+    return f"The notebook defines no function or class named `{name}`: did you rename it or delete its cell?{hint}"
