@@ -1,0 +1,152 @@
+"""Command line: `python -m autograder grade|release|course ...`."""
+from __future__ import annotations
+
+import argparse
+import concurrent.futures as cf
+import json
+import multiprocessing
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from autograder import REPO, SUITES
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    g = sub.add_parser("grade", help="grade submitted notebooks with the hidden suites")
+    g.add_argument("paths", nargs="+", metavar="PATH", help="notebooks, or folders searched for *.ipynb")
+    g.add_argument("--device", choices=["cpu", "cuda", "auto"], default="auto",
+                   help="where the PyTorch tests run: cpu, cuda (fails at once without a GPU), "
+                        "or auto (cpu, and cuda too when present; the default)")
+    g.add_argument("--jobs", type=int, default=1, metavar="N", help="grade N submissions at once")
+    g.add_argument("--json", metavar="FILE", help="write one record per submission to FILE")
+    g.add_argument("--memory-mb", type=int, default=4096, help="memory limit of a submission's process")
+    g.add_argument("--timeout", type=float, default=20.0, help="seconds allowed for one call into student code")
+    g.add_argument("--load-timeout", type=float, default=60.0, help="seconds allowed for running a notebook's cells")
+
+    r = sub.add_parser("release", help="generate the student notebooks from solutions/ with nbgrader")
+    r.add_argument("--out", default="exercises", help="folder to write <exercise>/<exercise>.ipynb into")
+    r.add_argument("exercises", nargs="*", help="exercise names (default: all)")
+
+    c = sub.add_parser("course", help="set up an nbgrader course directory that grades with the hidden suites")
+    c.add_argument("directory")
+    c.add_argument("--device", choices=["cpu", "cuda", "auto"], default="auto")
+    c.add_argument("--db", default=None, help="gradebook URL (default: sqlite gradebook.db in the course)")
+
+    args = parser.parse_args(argv)
+    return {"grade": cmd_grade, "release": cmd_release, "course": cmd_course}[args.command](args)
+
+
+# ---------------------------------------------------------------- grade
+
+def find_notebooks(paths: list[str]) -> tuple[list[Path], list[str]]:
+    found, problems = [], []
+    for p in map(Path, paths):
+        if p.is_dir():
+            nbs = sorted(q for q in p.rglob("*.ipynb") if ".ipynb_checkpoints" not in q.parts)
+            if not nbs:
+                problems.append(f"{p}: no .ipynb files in this folder")
+            found += nbs
+        elif p.exists():
+            found.append(p)
+        else:
+            problems.append(f"{p}: no such file or folder")
+    return found, problems
+
+
+def _grade_one(path: str, devices: list[str], limits) -> dict:
+    from autograder.grading import grade_notebook
+    try:
+        return grade_notebook(path, devices, limits)
+    except Exception as e:  # a grader bug must not lose the rest of the batch
+        return {"notebook": path, "exercise": None, "score": 0.0, "max_score": 0.0, "tests": [],
+                "status": "error", "messages": [f"internal grader error: {type(e).__name__}: {e}"]}
+
+
+def cmd_grade(args) -> int:
+    from autograder.grading import DeviceUnavailable, resolve_devices
+    try:
+        devices = resolve_devices(args.device)
+    except DeviceUnavailable as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    notebooks, problems = find_notebooks(args.paths)
+    for p in problems:
+        print(f"error: {p}", file=sys.stderr)
+    if not notebooks:
+        return 2
+    from tqdm import tqdm
+    from autograder.sandbox import Limits
+    limits = Limits(memory_mb=args.memory_mb, call_timeout=args.timeout, load_timeout=args.load_timeout)
+    records = [None] * len(notebooks)
+    jobs = max(1, args.jobs)
+    with tqdm(total=len(notebooks), desc="grading", unit="notebook", file=sys.stderr,
+              disable=len(notebooks) < 2) as bar:
+        if jobs == 1:
+            for i, nb in enumerate(notebooks):
+                records[i] = _grade_one(str(nb), devices, limits)
+                bar.update()
+        else:
+            ctx = multiprocessing.get_context("spawn")  # the grader imports torch: never fork it
+            with cf.ProcessPoolExecutor(jobs, mp_context=ctx) as pool:
+                futures = {pool.submit(_grade_one, str(nb), devices, limits): i
+                           for i, nb in enumerate(notebooks)}
+                for fut in cf.as_completed(futures):
+                    records[futures[fut]] = fut.result()
+                    bar.update()
+    print_table(records, devices)
+    if args.json:
+        write_json_atomic(Path(args.json), records)
+    return 0 if not problems and all(r["status"] == "graded" for r in records) else 1
+
+
+def print_table(records: list[dict], devices: list[str]):
+    width = max(len(r["notebook"]) for r in records)
+    print(f"devices: {', '.join(devices)}")
+    print(f"{'notebook':<{width}}  {'exercise':<20} {'score':>13}")
+    for r in records:
+        score = f"{r['score']:g} / {r['max_score']:g}" if r["status"] == "graded" else "not graded"
+        print(f"{r['notebook']:<{width}}  {str(r['exercise'] or '?'):<20} {score:>13}")
+        for m in r["messages"]:
+            print(f"    ! {m}")
+        for t in r["tests"]:
+            if t["score"] < t["max_score"]:
+                print(f"    - {t['name']}: {t['output']}")
+
+
+def write_json_atomic(path: Path, data):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w") as f:
+        json.dump(data, f, indent=1)
+    os.replace(tmp, path)
+
+
+# ---------------------------------------------------------------- release / course
+
+def all_exercises() -> list[str]:
+    return sorted(p.name for p in SUITES.iterdir() if p.is_dir() and (REPO / "solutions" / p.name).is_dir())
+
+
+def cmd_release(args) -> int:
+    from autograder.nbgrader_course import release
+    names = args.exercises or all_exercises()
+    for path in release(names, Path(args.out)):
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_course(args) -> int:
+    from autograder.nbgrader_course import make_course
+    root = make_course(Path(args.directory), device=args.device, db=args.db)
+    print(f"nbgrader course ready in {root}. Next, from that folder:\n"
+          "  nbgrader generate_assignment 01-one-hot-encoding   # writes release/\n"
+          "  (collect submissions into submitted/<student>/<assignment>/)\n"
+          "  nbgrader autograde 01-one-hot-encoding             # the hidden suites decide the points\n"
+          "  nbgrader generate_feedback 01-one-hot-encoding\n"
+          "  nbgrader export                                    # grades.csv")
+    return 0

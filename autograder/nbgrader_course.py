@@ -1,0 +1,133 @@
+"""nbgrader with the hidden suites deciding the points.
+
+nbgrader's own autograde runs the student's notebook in a kernel and reads
+each grade cell's output as its score, so a notebook could print its own
+score. Here the `Execute` step of the autograde pipeline is replaced by
+`HiddenSuiteAutograde`: the submission's code runs only in our sandboxed
+worker, the hidden suite runs in the grader, and each grade cell's output
+is set to the points its tests earned (a plain float, which is how nbgrader
+reads partial credit), with the per-test feedback as text above it.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Unicode
+
+from autograder import REPO
+
+SOLUTIONS = REPO / "solutions"
+COURSE_ID = "embedding-layers"
+
+CONFIG_TEMPLATE = '''\
+# nbgrader configuration for the embedding-layers course (written by
+# `python -m autograder course`). The hidden suites in {repo}/autograder
+# decide the points: see autograder/nbgrader_course.py.
+import sys
+sys.path.insert(0, {repo!r})
+from autograder.nbgrader_course import configure
+
+c = get_config()  # noqa: F821 (provided by nbgrader)
+configure(c, device={device!r}, db={db!r})
+'''
+
+
+class HiddenSuiteAutograde(NbGraderPreprocessor):
+    """Grades the notebook with the hidden suite and writes each grade
+    cell's score as its output. Replaces nbgrader's Execute."""
+
+    device = Unicode("auto", help="cpu, cuda or auto (see `python -m autograder grade --help`)").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        from autograder.grading import grade_notebook, resolve_devices
+        name = resources.get("unique_key") or "submission"
+        with tempfile.TemporaryDirectory(prefix="autograde-") as tmp:
+            path = Path(tmp) / f"{Path(name).name}.ipynb"
+            nbformat.write(nb, str(path))
+            record = grade_notebook(path, resolve_devices(self.device))
+        self.log.info("Hidden suite for %s: %s / %s", name, record["score"], record["max_score"])
+        by_task: dict[str, list[dict]] = {}
+        for test in record["tests"]:
+            by_task.setdefault(test["task"], []).append(test)
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
+                continue
+            task = str(meta.get("grade_id", "")).removeprefix("tests-")
+            cell.outputs = cell_outputs(by_task.get(task, []), float(meta.get("points", 0)), record)
+        return nb, resources
+
+
+def cell_outputs(tests: list[dict], cell_points: float, record: dict) -> list:
+    earned, possible = sum(t["score"] for t in tests), sum(t["max_score"] for t in tests)
+    lines = [f"{'✓' if t['score'] == t['max_score'] else '✗'} {t['name']} ({t['score']:g}/{t['max_score']:g})"
+             + ("" if t["score"] == t["max_score"] else f": {t['output']}") for t in tests]
+    if not tests:
+        lines = ["No hidden tests ran for this cell."] + [f"! {m}" for m in record["messages"]]
+    # Scale to the cell's points (they agree unless the course was edited), never above them.
+    score = cell_points * earned / possible if possible else 0.0
+    score = min(max(score, 0.0), cell_points)
+    return [
+        nbformat.v4.new_output("stream", name="stdout", text="\n".join(lines) + "\n"),
+        nbformat.v4.new_output("execute_result", data={"text/plain": repr(float(round(score, 6)))}, execution_count=1),
+    ]
+
+
+def configure(c, device: str = "auto", db: str | None = None):
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput, SaveAutoGrades
+    c.CourseDirectory.course_id = COURSE_ID
+    if db:
+        c.CourseDirectory.db_url = db
+    c.Autograde.autograde_preprocessors = [
+        HiddenSuiteAutograde, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+        SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
+    ]
+    c.HiddenSuiteAutograde.device = device
+    # Restore grade cells a student deleted, so they score 0 instead of vanishing.
+    c.OverwriteCells.add_missing_cells = True
+
+
+def make_course(root: Path, device: str = "auto", db: str | None = None, exercises=None) -> Path:
+    root = Path(root).resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "nbgrader_config.py").write_text(CONFIG_TEMPLATE.format(repo=str(REPO), device=device, db=db))
+    for src in sorted(SOLUTIONS.iterdir()):
+        if src.is_dir() and (exercises is None or src.name in exercises):
+            dest = root / "source" / src.name
+            if dest.exists():
+                shutil.rmtree(dest)
+            shutil.copytree(src, dest, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    return root
+
+
+def nbgrader(*args, cwd: Path) -> subprocess.CompletedProcess:
+    bindir = str(Path(sys.executable).parent)
+    # nbgrader runs `alembic` from PATH: put this environment's tools first.
+    env = {**os.environ, "PATH": bindir + os.pathsep + os.environ.get("PATH", "")}
+    return subprocess.run([os.path.join(bindir, "nbgrader"), *args], cwd=cwd, capture_output=True, text=True, env=env)
+
+
+def release(names: list[str], out: Path) -> list[Path]:
+    """Run nbgrader's generate_assignment on solutions/<name> for each name
+    and copy the student notebooks to out/<name>/."""
+    written = []
+    with tempfile.TemporaryDirectory(prefix="release-") as tmp:
+        root = make_course(Path(tmp), exercises=set(names), db=f"sqlite:///{tmp}/gradebook.db")
+        for name in names:
+            done = nbgrader("generate_assignment", name, "--force", cwd=root)
+            if done.returncode != 0:
+                raise RuntimeError(f"nbgrader generate_assignment {name} failed:\n{done.stdout}\n{done.stderr}")
+            target = Path(out) / name
+            target.mkdir(parents=True, exist_ok=True)
+            for nb in sorted((root / "release" / name).glob("*.ipynb")):
+                shutil.copy(nb, target / nb.name)
+                written.append(target / nb.name)
+    return written

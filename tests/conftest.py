@@ -1,0 +1,51 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+EXERCISES = ["01-one-hot-encoding", "02-table-lookup"]
+
+
+def solution(name: str) -> Path:
+    return REPO / "solutions" / name / f"{name}.ipynb"
+
+
+def exercise(name: str) -> Path:
+    return REPO / "exercises" / name / f"{name}.ipynb"
+
+
+def run_grader(*args, timeout=900) -> subprocess.CompletedProcess:
+    """The instructor's command, as a separate process."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def load_json(path: Path):
+    return json.loads(Path(path).read_text())
+
+
+def notebook_with(base: Path, dest: Path, *, replace: dict | None = None, append: list[str] = (),
+                  prepend: list[str] = ()) -> Path:
+    """A copy of `base` with solution cells replaced (by grade_id) and code cells added."""
+    nb = json.loads(base.read_text())
+    for cell in nb["cells"]:
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if replace and gid in replace:
+            cell["source"] = replace[gid]
+    new = lambda src: {"cell_type": "code", "metadata": {}, "source": src, "outputs": [], "execution_count": None}
+    nb["cells"] = [new(s) for s in prepend] + nb["cells"] + [new(s) for s in append]
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(json.dumps(nb))
+    return dest
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    return REPO

@@ -1,0 +1,133 @@
+"""The worker that runs student code: isolation, limits, and plain-data replies."""
+import time
+
+import numpy as np
+import pytest
+
+from autograder.sandbox import Limits, StudentRaised, TensorData, WorkerDied, bwrap_path, tensor
+from autograder.student import Missing, Student
+
+needs_bwrap = pytest.mark.skipif(bwrap_path() is None, reason="bubblewrap is not installed")
+
+CODE = r'''
+import os, socket, sys, numpy as np, torch
+
+def visible(path):
+    return os.path.exists(path)
+
+def connect(port):
+    s = socket.socket()
+    s.settimeout(2)
+    try:
+        s.connect(("127.0.0.1", port))
+        return "connected"
+    except OSError as e:
+        return type(e).__name__
+
+def my_pid():
+    return os.getpid()
+
+def env_keys():
+    return sorted(os.environ)
+
+def hang():
+    while True:
+        pass
+
+def die():
+    os._exit(0)
+
+def hog():
+    return np.ones(10**10, dtype=np.uint8).sum()
+
+def lie():
+    class Liar(np.ndarray):
+        def __eq__(self, other):
+            return True
+    return np.zeros(3).view(Liar)
+
+def obj():
+    return object()
+
+def lookup(W, x):
+    return W[x]
+
+print("printed text never reaches the grader's channel")
+'''
+
+
+@pytest.fixture(scope="module")
+def student():
+    s = Student([(0, CODE), (1, "def broken(:\n    pass"), (2, "helper = 1")], ["cpu"],
+                Limits(call_timeout=5, memory_mb=3072))
+    s.load()
+    yield s
+    s.close()
+
+
+def test_load_report_names_the_failing_cell(student):
+    report = student.load()
+    assert [c["ok"] for c in report["cells"]] == [True, False, True]
+    assert report["cells"][1]["error"]["type"] == "SyntaxError"
+    assert "lookup" in report["defined"] and "broken" not in report["defined"]
+    with pytest.raises(Missing, match="no function or class named `broken`"):
+        student.call("broken")
+
+
+def test_values_cross_as_plain_data(student):
+    W = np.arange(15, dtype=np.float32).reshape(3, 5)
+    got = student.call("lookup", W, np.array([[0, 2], [1, 2]]))
+    assert type(got) is np.ndarray and got.dtype == np.float32
+    np.testing.assert_array_equal(got, W[[[0, 2], [1, 2]]])
+    t = student.call("lookup", tensor(W), tensor(np.array([1])))
+    assert isinstance(t, TensorData) and t.device == "cpu" and t.dtype == "float32"
+    np.testing.assert_array_equal(t.array, W[[1]])
+
+
+def test_lying_objects_arrive_as_plain_values(student):
+    got = student.call("lie")
+    assert type(got) is np.ndarray  # the subclass and its __eq__ stay behind
+    assert not (got == np.ones(3)).all()
+    assert type(student.call("obj")).__name__ == "Unsupported"
+
+
+@needs_bwrap
+def test_no_view_of_grader_files_or_network(student, repo):
+    for path in (repo / "autograder" / "suites", repo / "solutions", repo / "tests", repo / "README.md", "/etc/passwd"):
+        assert student.call("visible", str(path)) is False, path
+    assert student.call("connect", 22) in ("ConnectionRefusedError", "OSError")
+    assert student.call("my_pid") < 10  # its own pid namespace
+    assert "PYTHONPATH" not in student.call("env_keys")
+
+
+def test_hang_is_killed_and_the_worker_restarts(student):
+    started = time.monotonic()
+    with pytest.raises(WorkerDied, match="did not finish within 5 s"):
+        student.call("hang")
+    assert time.monotonic() - started < 15
+    assert student.call("lookup", np.eye(2), np.array([1])).tolist() == [[0.0, 1.0]]
+
+
+def test_exit_is_reported_and_the_worker_restarts(student):
+    with pytest.raises(WorkerDied, match="ended"):
+        student.call("die")
+    assert student.call("my_pid") > 0
+
+
+def test_memory_limit_turns_into_an_error(student):
+    with pytest.raises((StudentRaised, WorkerDied)) as info:
+        student.call("hog")
+    if isinstance(info.value, StudentRaised):
+        assert info.value.type == "MemoryError"
+
+
+def test_endless_notebook_cell_fails_everything_quickly():
+    s = Student([(0, "while True: pass")], ["cpu"], Limits(load_timeout=3))
+    try:
+        with pytest.raises(WorkerDied, match="running the notebook's cells did not finish within 3 s"):
+            s.call("anything")
+        with pytest.raises(WorkerDied):  # no second attempt: the notebook itself is broken
+            s.call("anything")
+        assert s.starts == 1
+    finally:
+        s.close()
