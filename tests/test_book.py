@@ -1,0 +1,66 @@
+"""The built website (`make book` writes _build/html), checked as a product."""
+import json
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import EXERCISES, REPO, exercise
+from test_exercises import solution_lines
+
+SITE = REPO / "_build" / "html"
+TEXT_SUFFIXES = {".html", ".js", ".txt", ".ipynb", ".md", ".py", ".json", ".css", ".xml", ".map"}
+
+pytestmark = pytest.mark.skipif(not (SITE / "index.html").exists(), reason="run `make book` first")
+
+
+def page(name) -> BeautifulSoup:
+    return BeautifulSoup((SITE / "book" / f"{name}.html").read_text(), "html.parser")
+
+
+def test_every_chapter_is_in_the_site_with_executed_outputs():
+    for name in EXERCISES:
+        soup = page(name)
+        assert soup.find("h1"), name
+        outputs = soup.select("div.cell_output")
+        assert len(outputs) >= 5, f"{name}: only {len(outputs)} cell outputs"
+        assert not soup.select(".output.traceback, .output.error"), f"{name} has an error output"
+        assert soup.select("div.cell_output img"), f"{name} has no plot"
+
+
+def test_chapter_one_shows_pre_padding_example():
+    assert "[0 0 1 2 3 4]" in page("01-one-hot-encoding").get_text()
+
+
+def test_chapter_two_shows_the_lasagne_example_and_the_cost_plot():
+    text = page("02-table-lookup").get_text()
+    assert "[10. 11. 12. 13. 14.]" in text and "[ 5.  6.  7.  8.  9.]" in text
+    assert "IndexError" in text
+
+
+def test_exercise_notebooks_are_downloadable():
+    downloads = {p.name: p for p in (SITE / "_downloads").rglob("*.ipynb")}
+    for name in EXERCISES:
+        assert downloads[f"{name}.ipynb"].read_bytes() == exercise(name).read_bytes()
+
+
+def site_files():
+    return [p for p in SITE.rglob("*") if p.is_file() and p.suffix in TEXT_SUFFIXES]
+
+
+def test_no_solution_or_hidden_test_code_anywhere_in_the_site():
+    secret = solution_lines()
+    suites = set()
+    for suite in (REPO / "autograder" / "suites").rglob("test_*.py"):
+        suites |= {l.strip() for l in suite.read_text().splitlines() if len(l.strip()) >= 30}
+    files = site_files()
+    assert len(files) > 20
+    for path in files:
+        raw = path.read_text(errors="replace")
+        # Highlighted code is split by tags and escaped; JSON escapes quotes.
+        text = BeautifulSoup(raw, "html.parser").get_text() if path.suffix == ".html" else raw
+        for line in secret | suites:
+            assert line not in text and json.dumps(line)[1:-1] not in raw, f"{path.relative_to(SITE)} contains {line!r}"
+    names = {p.name for p in SITE.rglob("*")}
+    assert not any(n.startswith("test_") and n.endswith(".py") for n in names)
+    assert not (SITE / "solutions").exists() and not (SITE / "autograder").exists()

@@ -1,0 +1,98 @@
+"""`python -m autograder grade`: the instructor's command, on good, broken and hostile submissions."""
+import json
+
+import pytest
+import torch
+
+from conftest import EXERCISES, exercise, load_json, notebook_with, run_grader, solution
+
+HOSTILE = {
+    # name: (cells appended to the solution notebook, what must hold of its record)
+    "prints-fake-results": ['print(\'{"score": 100, "max_score": 100}\')\nprint("PASSED " * 50)'],
+    "patches-comparisons": ["import numpy as np, torch\n"
+                            "np.allclose = np.array_equal = lambda *a, **k: True\n"
+                            "torch.allclose = torch.equal = lambda *a, **k: True\n"
+                            "def one_hot(indices, num_classes):\n    return np.zeros(1)"],
+    "exits-while-loading": ["import os\nos._exit(0)"],
+    "syntax-error": ["def one_hot(indices, num_classes:\n    pass"],
+}
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """One batch: both solutions, both exercises, hostile and broken submissions."""
+    d = tmp_path_factory.mktemp("submissions")
+    for name, cells in HOSTILE.items():
+        notebook_with(solution("01-one-hot-encoding"), d / f"{name}.ipynb", append=cells)
+    (d / "not-json.ipynb").write_text('{"cells": [')
+    (d / "not-utf8.ipynb").write_bytes(b'{"cells": [], "nbformat": 4, "x": "\xff"}')
+    (d / "old-format.ipynb").write_text(json.dumps({"nbformat": 3, "worksheets": [], "cells": []}))
+    (d / "unknown-exercise.ipynb").write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": []}))
+    paths = [solution(e) for e in EXERCISES] + [exercise(e) for e in EXERCISES] + [d]
+    out = d / "results" / "grades.json"
+    done = run_grader("grade", *paths, "--device", "cpu", "--jobs", "2", "--json", out, "--load-timeout", "20")
+    return done, {r["notebook"].rsplit("/", 1)[-1]: r for r in load_json(out)}
+
+
+def test_solutions_full_marks_exercises_zero(batch):
+    _, records = batch
+    for name in EXERCISES:
+        sol, ex = records[f"{name}.ipynb"], None
+        assert sol["status"] == "graded" and sol["max_score"] > 0
+        assert sol["score"] == sol["max_score"], [t for t in sol["tests"] if t["score"] < t["max_score"]]
+    exercise_records = [r for r in load_json_list(batch) if "/exercises/" in r["notebook"]]
+    assert len(exercise_records) == 2 and all(r["score"] == 0 and r["max_score"] > 0 for r in exercise_records)
+
+
+def load_json_list(batch):
+    return list(batch[1].values())
+
+
+def test_record_fields_follow_gradescope(batch):
+    for r in batch[1].values():
+        assert {"notebook", "exercise", "score", "max_score", "tests"} <= set(r)
+        for t in r["tests"]:
+            assert {"name", "score", "max_score", "output"} <= set(t)
+            assert 0 <= t["score"] <= t["max_score"]
+
+
+def test_hostile_submissions_earn_nothing_they_did_not_earn(batch):
+    _, records = batch
+    full = records["01-one-hot-encoding.ipynb"]["max_score"]
+    assert records["prints-fake-results.ipynb"]["score"] == full  # printing changes nothing
+    patched = records["patches-comparisons.ipynb"]
+    one_hot_tests = [t for t in patched["tests"] if t["task"] == "one_hot"]
+    assert one_hot_tests and all(t["score"] == 0 for t in one_hot_tests)
+    assert patched["score"] == full - sum(t["max_score"] for t in one_hot_tests)
+    exited = records["exits-while-loading.ipynb"]
+    assert exited["score"] == 0 and "ended" in exited["tests"][0]["output"]
+    broken = records["syntax-error.ipynb"]
+    assert any("SyntaxError" in m for m in broken["messages"])
+
+
+def test_malformed_files_get_clear_messages_and_the_batch_finishes(batch):
+    done, records = batch
+    expect = {"not-json.ipynb": "not valid JSON", "not-utf8.ipynb": "not UTF-8",
+              "old-format.ipynb": "format version 3", "unknown-exercise.ipynb": "cannot tell which exercise"}
+    for name, text in expect.items():
+        assert records[name]["status"] == "error" and text in records[name]["messages"][0], records[name]
+    assert done.returncode == 1  # not every submission could be graded
+    assert "not graded" in done.stdout
+
+
+def test_identifies_the_exercise_from_content_not_file_name(tmp_path):
+    renamed = notebook_with(solution("02-table-lookup"), tmp_path / "my homework.ipynb")
+    done = run_grader("grade", renamed, "--device", "cpu", "--json", tmp_path / "r.json")
+    record = load_json(tmp_path / "r.json")[0]
+    assert done.returncode == 0 and record["exercise"] == "02-table-lookup" and record["score"] == record["max_score"]
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU")
+def test_forcing_cuda_without_a_gpu_fails_at_once(tmp_path):
+    done = run_grader("grade", solution("01-one-hot-encoding"), "--device", "cuda", timeout=120)
+    assert done.returncode == 2 and "no CUDA GPU" in done.stderr
+
+
+def test_missing_paths_are_reported(tmp_path):
+    done = run_grader("grade", tmp_path / "nope.ipynb", timeout=120)
+    assert done.returncode == 2 and "no such file" in done.stderr
