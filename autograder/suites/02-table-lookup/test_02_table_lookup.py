@@ -1,0 +1,440 @@
+"""Hidden tests for exercise 02-table-lookup.
+
+Expected values are computed here with plain indexing, W[x]. Failure messages
+name the case that failed, never the expected values. The speed checks time
+the submission with the grader's own clock and compare with W[x] timed here.
+"""
+import time
+from contextlib import contextmanager
+
+import numpy as np
+import torch
+
+from autograder.harness import (Mismatch, StudentRaised, check_array, check_tensor, check_unchanged, expect_error,
+                                points, tensor)
+
+LASAGNE_W = np.arange(15).reshape(3, 5).astype("float32")
+LASAGNE_X = np.array([[0, 2], [1, 2]])
+
+SHAPES = [((7,), 6), ((1,), 4), ((1, 1), 3), ((4, 9), 10), ((2, 3, 4), 12), ((5, 1, 2), 7)]   # (x.shape, V)
+EMPTY_SHAPES = [(0,), (3, 0), (0, 2, 4)]
+
+# Speed checks: the submission passes if one of up to 3 timed calls takes at most
+# SPEED_FACTOR * (best time of vectorised indexing) + SPEED_SLACK seconds.
+# Measured on 2 CPU cores: vectorised code needs 0.1-0.25 of that limit, a Python
+# loop over the tokens 3.5-4x (numpy, the fastest kind of loop) to 25x (torch) of it.
+SPEED_FACTOR = 5.0
+SPEED_SLACK = 0.02
+NUMPY_SPEED_SHAPE = (1000, 500)   # 500k tokens: W[x] ~10 ms, a per-token loop >= 250 ms
+TORCH_SPEED_SHAPE = (200, 500)    # 100k tokens: W[x] ~3 ms, a per-token loop >= 350 ms
+SPEED_V, SPEED_D = 1000, 16
+
+# ---------------------------------------------------------------- helpers
+
+
+def named(case, fn, *args, **kwargs):
+    """fn(*args, **kwargs), a call into the submission; if it raises, the failure names the case."""
+    try:
+        return fn(*args, **kwargs)
+    except StudentRaised as e:
+        where = f" ({e.where[-1]})" if e.where else ""
+        raise Mismatch(f"{case}: {e}{where}") from None
+
+
+def table(rng, v, d, dtype=np.float32):
+    return rng.standard_normal((v, d)).astype(dtype)
+
+
+def indices(rng, shape, v, dtype=np.int64):
+    """Random indices in 0..v-1; index 0, the largest index and a repeat occur when there is room."""
+    x = rng.integers(0, v, size=shape).astype(dtype)
+    if x.size >= 3:
+        flat = x.reshape(-1)
+        flat[0], flat[1], flat[-1] = 0, v - 1, v - 1
+    return x
+
+
+def counts(x, v, d):
+    """The gradient of W[x].sum() with respect to W: row i holds how often i occurs in x."""
+    return np.repeat(np.bincount(x.reshape(-1), minlength=v)[:, None], d, axis=1).astype(np.float32)
+
+
+@contextmanager
+def torch_threads(n):
+    """The submission's process runs torch on one thread; the reference does too."""
+    old = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(old)
+
+
+def best_time(fn, repeat=5):
+    fn()  # warm up
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def check_speed(case, reference, timed_call):
+    limit = SPEED_FACTOR * reference + SPEED_SLACK
+    times = []
+    for _ in range(3):
+        times.append(named(case, timed_call))
+        if times[-1] <= limit:
+            return
+    raise Mismatch(f"{case}: your code took {min(times):.3f} s at best, vectorised indexing {reference:.4f} s "
+                   f"(the limit is {limit:.3f} s). Is there a Python loop over the tokens? Index with the whole "
+                   "index array at once")
+
+
+def sync(dev):
+    if dev.startswith("cuda"):
+        torch.cuda.synchronize()
+
+
+# ---------------------------------------------------------------- lookup_by_one_hot
+
+
+def check_by_one_hot(student, case, W, x):
+    got = named(case, student.call, "lookup_by_one_hot", W, x)
+    check_array(got, W[x], case, dtype=W.dtype.name)   # a matrix product: compared within rounding
+
+
+@points(1, task="lookup_by_one_hot")
+def test_lookup_by_one_hot_example(student):
+    """lookup_by_one_hot: the Lasagne example, W = arange(15).reshape(3, 5), x = [[0, 2], [1, 2]]"""
+    check_by_one_hot(student, "the Lasagne example", LASAGNE_W, LASAGNE_X)
+
+
+@points(1, task="lookup_by_one_hot")
+def test_lookup_by_one_hot_random(student, rng):
+    """lookup_by_one_hot: random tables and 2-D batches (repeats, index 0 and the last index)"""
+    for v, d, shape in [(10, 4, (3, 5)), (50, 8, (16, 20)), (2, 1, (4, 3))]:
+        check_by_one_hot(student, f"W of shape {(v, d)}, x of shape {shape}", table(rng, v, d), indices(rng, shape, v))
+
+
+@points(1, task="lookup_by_one_hot")
+def test_lookup_by_one_hot_shapes(student, rng):
+    """lookup_by_one_hot: 1-D and 3-D index arrays and a batch of one give x.shape + (d,)"""
+    for shape, v in SHAPES:
+        check_by_one_hot(student, f"x of shape {shape}, W of shape {(v, 3)}", table(rng, v, 3), indices(rng, shape, v))
+
+
+@points(1, task="lookup_by_one_hot")
+def test_lookup_by_one_hot_empty(student, rng):
+    """lookup_by_one_hot: an empty batch gives an empty result of shape x.shape + (d,)"""
+    W = table(rng, 5, 3)
+    for shape in EMPTY_SHAPES:
+        check_by_one_hot(student, f"empty x of shape {shape}", W, np.zeros(shape, np.int64))
+
+
+@points(1, task="lookup_by_one_hot")
+def test_lookup_by_one_hot_dtypes(student, rng):
+    """lookup_by_one_hot: the result has the table's dtype (float32 or float64); int32 indices work"""
+    for wdtype in ("float32", "float64"):
+        for xdtype in ("int64", "int32"):
+            check_by_one_hot(student, f"{wdtype} table, {xdtype} indices", table(rng, 9, 4, wdtype),
+                             indices(rng, (3, 4), 9, xdtype))
+
+
+# ---------------------------------------------------------------- lookup (numpy)
+
+
+def check_lookup(student, case, W, x):
+    check_array(named(case, student.call, "lookup", W, x), W[x], case, exact=True, dtype=W.dtype.name)
+
+
+@points(1, task="lookup")
+def test_lookup_example(student):
+    """lookup: the Lasagne example"""
+    check_lookup(student, "the Lasagne example", LASAGNE_W, LASAGNE_X)
+
+
+@points(1, task="lookup")
+def test_lookup_shapes(student, rng):
+    """lookup: 1-D, 2-D and 3-D index arrays, a batch of one, repeated indices"""
+    for shape, v in SHAPES:
+        check_lookup(student, f"x of shape {shape}, W of shape {(v, 5)}", table(rng, v, 5), indices(rng, shape, v))
+
+
+@points(1, task="lookup")
+def test_lookup_empty(student, rng):
+    """lookup: an empty batch gives an empty result of shape x.shape + (d,)"""
+    W = table(rng, 5, 3)
+    for shape in EMPTY_SHAPES:
+        check_lookup(student, f"empty x of shape {shape}", W, np.zeros(shape, np.int64))
+
+
+@points(1, task="lookup")
+def test_lookup_dtypes(student, rng):
+    """lookup: the result has the table's dtype (float32 or float64); int32 and int64 indices"""
+    for wdtype in ("float32", "float64"):
+        for xdtype in ("int64", "int32"):
+            check_lookup(student, f"{wdtype} table, {xdtype} indices", table(rng, 30, 6, wdtype),
+                         indices(rng, (4, 7), 30, xdtype))
+
+
+@points(1, task="lookup")
+def test_lookup_negative(student, rng):
+    """lookup: a negative index raises ValueError (numpy would count from the end)"""
+    W = table(rng, 5, 3)
+    for case, x in [("index -1", np.array([0, -1])), ("int32 index -5", np.array([[1, 2], [-5, 0]], np.int32))]:
+        expect_error(lambda: student.call("lookup", W, x), case, "ValueError")
+
+
+@points(1, task="lookup")
+def test_lookup_too_large(student, rng):
+    """lookup: an index >= len(W) raises ValueError (not IndexError)"""
+    W = table(rng, 5, 3)
+    for case, x in [("index 5 with a table of 5 rows", np.array([4, 5])),
+                    ("int32 index 70 with a table of 5 rows", np.array([[70]], np.int32))]:
+        expect_error(lambda: student.call("lookup", W, x), case, "ValueError")
+
+
+@points(1, task="lookup")
+def test_lookup_non_integer(student, rng):
+    """lookup: float and bool index arrays raise ValueError (a bool array would act as a mask)"""
+    W = table(rng, 5, 3)
+    for case, x in [("float64 indices", np.array([1.0, 2.0])),
+                    ("bool indices of length len(W)", np.array([True, False, True, False, True]))]:
+        expect_error(lambda: student.call("lookup", W, x), case, "ValueError")
+
+
+@points(1, task="lookup")
+def test_lookup_inputs_unchanged(student, rng):
+    """lookup: W and x are not modified"""
+    W, x = table(rng, 8, 4), indices(rng, (3, 6), 8)
+    hw, hx = student.put(W.copy(), "table"), student.put(x.copy(), "indices")
+    case = "lookup(W, x) with W of shape (8, 4) and x of shape (3, 6)"
+    check_array(named(case, student.call, "lookup", hw, hx), W[x], case, exact=True, dtype="float32")
+    check_unchanged(hw.value(), W, f"{case}, the table W")
+    check_unchanged(hx.value(), x, f"{case}, the indices x")
+
+
+@points(2, task="lookup")
+def test_lookup_speed(student, rng):
+    """lookup: a batch of 1000 x 500 indices is about as fast as vectorised indexing"""
+    W, x = table(rng, SPEED_V, SPEED_D), indices(rng, NUMPY_SPEED_SHAPE, SPEED_V)
+    hw, hx = student.put(W, "table"), student.put(x, "indices")   # sent once, outside the timing
+    reference = best_time(lambda: W[x])
+    check_speed(f"lookup with x of shape {x.shape}", reference, lambda: student.time_call("lookup", hw, hx))
+
+
+# ---------------------------------------------------------------- lookup_torch
+
+
+def check_lookup_torch(student, case, W, x, dev):
+    got = named(case, student.call, "lookup_torch", tensor(W, dev), tensor(x, dev))
+    check_tensor(got, W[x], case, device=dev, exact=True, dtype=W.dtype.name)
+
+
+@points(1, task="lookup_torch")
+def test_lookup_torch_example(student, devices):
+    """lookup_torch: the Lasagne example, on each device"""
+    for dev in devices:
+        check_lookup_torch(student, f"the Lasagne example on {dev}", LASAGNE_W, LASAGNE_X, dev)
+
+
+@points(1, task="lookup_torch")
+def test_lookup_torch_shapes_dtypes(student, devices, rng):
+    """lookup_torch: 1-D to 3-D, empty batches, int32 indices, float64 tables"""
+    for dev in devices:
+        for shape, v in SHAPES + [(s, 5) for s in EMPTY_SHAPES]:
+            check_lookup_torch(student, f"x of shape {shape} on {dev}", table(rng, v, 3), indices(rng, shape, v), dev)
+        check_lookup_torch(student, f"float64 table, int32 indices on {dev}", table(rng, 20, 4, "float64"),
+                           indices(rng, (3, 5), 20, "int32"), dev)
+
+
+@points(1, task="lookup_torch")
+def test_lookup_torch_non_integer(student, devices, rng):
+    """lookup_torch: float and bool index tensors raise ValueError"""
+    W = table(rng, 5, 3)
+    for dev in devices:
+        for case, x in [(f"float32 indices on {dev}", np.array([1.0, 2.0], np.float32)),
+                        (f"bool indices on {dev}", np.ones(5, bool))]:
+            expect_error(lambda: student.call("lookup_torch", tensor(W, dev), tensor(x, dev)), case, "ValueError")
+
+
+@points(1, task="lookup_torch")
+def test_lookup_torch_tracks_gradient(student, devices, rng):
+    """lookup_torch: when W requires grad, the result is part of the autograd graph"""
+    for dev in devices:
+        W, x = table(rng, 6, 3), indices(rng, (2, 3), 6)
+        case = f"W with requires_grad=True on {dev}"
+        got = named(case, student.call, "lookup_torch", tensor(W, dev, requires_grad=True), tensor(x, dev))
+        check_tensor(got, W[x], case, device=dev, exact=True, dtype="float32")
+        if not got.requires_grad or got.grad_fn is None:
+            raise Mismatch(f"{case}: the result does not track gradients (requires_grad is False or there is "
+                           "no grad_fn); don't go through numpy, .detach() or .data")
+
+
+@points(1, task="lookup_torch")
+def test_lookup_torch_backward(student, devices, rng):
+    """lookup_torch: the gradient of the result's sum counts each index (repeats add up)"""
+    for dev in devices:
+        W, x = table(rng, 7, 3), np.array([[0, 6, 6], [2, 0, 6]])
+        case = f"lookup_torch(W, x).sum().backward() on {dev}"
+        hw = student.put(tensor(W, dev, requires_grad=True), "table")
+        out = named(case, student.new, "lookup_torch", hw, tensor(x, dev))   # new(): the result stays in the worker
+        named(case, out.call("sum", keep=True).call, "backward")
+        grad = hw.attr("grad")
+        if grad is None:
+            raise Mismatch(f"{case}: W.grad is None afterwards, no gradient reached W")
+        check_tensor(grad, counts(x, 7, 3), f"W.grad after {case}", device=dev, dtype="float32")
+
+
+@points(2, task="lookup_torch")
+def test_lookup_torch_speed(student, devices, rng):
+    """lookup_torch: a batch of 200 x 500 indices is about as fast as vectorised indexing"""
+    for dev in devices:
+        W, x = table(rng, SPEED_V, SPEED_D), indices(rng, TORCH_SPEED_SHAPE, SPEED_V)
+        hw, hx = student.put(tensor(W, dev), "table"), student.put(tensor(x, dev), "indices")
+        Wt, xt = torch.from_numpy(W).to(dev), torch.from_numpy(x).to(dev)
+
+        def reference():
+            Wt[xt]
+            sync(dev)
+
+        with torch_threads(1):
+            ref = best_time(reference)
+        check_speed(f"lookup_torch with x of shape {x.shape} on {dev}", ref,
+                    lambda: student.time_call("lookup_torch", hw, hx, sync=True))
+
+
+# ---------------------------------------------------------------- Embedding
+
+
+def embedding_on(student, v, d, dev, W=None):
+    """A new Embedding(v, d) in the worker, moved to `dev`, with weight W if given."""
+    m = student.new("Embedding", v, d)
+    named(f"Embedding({v}, {d}).to('{dev}')", m.call, "to", dev)
+    if W is not None:
+        named(f"setting the weight of Embedding({v}, {d})", m.set, "weight", tensor(W, dev))
+    return m
+
+
+@points(1, task="embedding")
+def test_embedding_parameter(student):
+    """Embedding: weight is an nn.Parameter of shape (num_embeddings, embedding_dim), the only parameter"""
+    m = student.new("Embedding", 7, 3)
+    w = m.attr("weight")
+    if not hasattr(w, "is_parameter"):
+        raise Mismatch("Embedding(7, 3).weight should be a torch tensor (an nn.Parameter)")
+    if not w.is_parameter:
+        raise Mismatch("Embedding(7, 3).weight is a plain tensor: wrap it in torch.nn.Parameter so that "
+                       "the module's parameters() (and so an optimiser) see it")
+    if w.shape != (7, 3):
+        raise Mismatch(f"Embedding(7, 3).weight has shape {w.shape}, but (7, 3) was expected")
+    if w.dtype != "float32" or not w.requires_grad:
+        raise Mismatch(f"Embedding(7, 3).weight should be float32 and require grad (it is {w.dtype}, "
+                       f"requires_grad={w.requires_grad})")
+    # state_dict() is an OrderedDict, which does not cross as plain data: ask for its length.
+    n = m.call("state_dict", keep=True).call("__len__")
+    if n != 1:
+        raise Mismatch(f"Embedding(7, 3) has {n} entries in its state_dict; weight should be its only parameter")
+
+
+@points(1, task="embedding")
+def test_embedding_init(student):
+    """Embedding: the weight is initialised N(0, 1), like nn.Embedding (mean ~ 0, std ~ 1)"""
+    w = student.new("Embedding", 2000, 50).attr("weight")
+    if not hasattr(w, "array") or w.shape != (2000, 50):
+        raise Mismatch("Embedding(2000, 50).weight should be a tensor of shape (2000, 50)")
+    values = w.array.astype(np.float64)
+    if not np.isfinite(values).all():
+        raise Mismatch("Embedding(2000, 50).weight contains NaN or infinite values")
+    mean, std = values.mean(), values.std()
+    # For 100,000 standard normal values, mean and std are within 0.02 of 0 and 1 with
+    # overwhelming probability; zeros (std 0) and uniform [0, 1) (mean 0.5) are far off.
+    if abs(mean) > 0.05 or not 0.9 < std < 1.1:
+        raise Mismatch(f"Embedding(2000, 50).weight has mean {mean:.3f} and standard deviation {std:.3f}; "
+                       "a standard normal initialisation (torch.randn) gives about 0 and 1")
+
+
+@points(1, task="embedding")
+def test_embedding_forward(student, devices, rng):
+    """Embedding: forward returns the weight's rows for 1-D, 2-D and 3-D index tensors, on each device"""
+    for dev in devices:
+        W = table(rng, 12, 4)
+        m = embedding_on(student, 12, 4, dev, W)
+        for shape, _ in SHAPES:
+            x = indices(rng, shape, 12)
+            case = f"forward with x of shape {shape} on {dev}"
+            got = named(case, m.call, "forward", tensor(x, dev))
+            check_tensor(got, W[x], case, device=dev, exact=True, dtype="float32")
+
+
+@points(1, task="embedding")
+def test_embedding_forward_empty_int32(student, devices, rng):
+    """Embedding: forward on empty batches and on int32 indices"""
+    for dev in devices:
+        W = table(rng, 6, 2)
+        m = embedding_on(student, 6, 2, dev, W)
+        xs = [(f"empty x of shape {s}", np.zeros(s, np.int64)) for s in EMPTY_SHAPES]
+        for what, x in xs + [("int32 indices", indices(rng, (3, 4), 6, np.int32))]:
+            case = f"forward with {what} on {dev}"
+            got = named(case, m.call, "forward", tensor(x, dev))
+            check_tensor(got, W[x], case, device=dev, exact=True, dtype="float32")
+
+
+@points(2, task="embedding")
+def test_embedding_gradient(student, devices, rng):
+    """Embedding: the gradient of forward(x).sum() w.r.t. weight counts each index (scatter-add)"""
+    for dev in devices:
+        v, d = 9, 3
+        x = np.array([[0, 8, 8, 3], [3, 3, 0, 8]])
+        case = f"Embedding({v}, {d}).forward(x).sum().backward() on {dev}"
+        m = embedding_on(student, v, d, dev, table(rng, v, d))
+        out = named(case, m.call, "forward", tensor(x, dev), keep=True)
+        named(case, out.call("sum", keep=True).call, "backward")
+        grad = m.attr("weight.grad")
+        if grad is None:
+            raise Mismatch(f"{case}: weight.grad is None afterwards: the output is not connected to the "
+                           "weight parameter")
+        check_tensor(grad, counts(x, v, d), f"weight.grad after {case}", device=dev, dtype="float32")
+
+
+@points(1, task="embedding")
+def test_embedding_speed(student, devices, rng):
+    """Embedding: forward on a batch of 200 x 500 indices is about as fast as vectorised indexing"""
+    for dev in devices:
+        x = indices(rng, TORCH_SPEED_SHAPE, SPEED_V)
+        m = embedding_on(student, SPEED_V, SPEED_D, dev)
+        hx = student.put(tensor(x, dev), "indices")
+        Wt = torch.nn.Parameter(torch.randn(SPEED_V, SPEED_D, device=dev))
+        xt = torch.from_numpy(x).to(dev)
+
+        def reference():
+            Wt[xt].sum().item()   # .item() waits for a GPU
+
+        # Student.time_call only times named functions: time a method call with our own clock.
+        def timed():
+            start = time.perf_counter()
+            out = m.call("forward", hx, keep=True)   # the output stays in the worker
+            out.call("sum")                         # reading the sum back waits for a GPU
+            return time.perf_counter() - start
+
+        with torch_threads(1):
+            ref = best_time(reference)
+        check_speed(f"Embedding.forward with x of shape {x.shape} on {dev}", ref, timed)
+
+
+# ---------------------------------------------------------------- lookup_torch: invalid indices
+# Last in the file: on a GPU, code that does not check its indices triggers a
+# device-side assert, after which every CUDA call in the worker fails. Running
+# these tests last keeps that from costing points in other tests.
+
+
+@points(1, task="lookup_torch")
+def test_lookup_torch_out_of_range(student, devices, rng):
+    """lookup_torch: a negative index or an index >= len(W) raises ValueError"""
+    W = table(rng, 5, 3)
+    for dev in devices:
+        for case, x in [(f"index -1 on {dev}", np.array([2, -1])),
+                        (f"int32 index 5 with 5 rows on {dev}", np.array([[5]], np.int32))]:
+            expect_error(lambda: student.call("lookup_torch", tensor(W, dev), tensor(x, dev)), case, "ValueError")
