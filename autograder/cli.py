@@ -24,6 +24,7 @@ def main(argv=None) -> int:
                         "or auto (cpu, and cuda too when present; the default)")
     g.add_argument("--jobs", type=int, default=1, metavar="N", help="grade N submissions at once")
     g.add_argument("--json", metavar="FILE", help="write one record per submission to FILE")
+    g.add_argument("-v", "--verbose", action="store_true", help="list every lost point in the table")
     g.add_argument("--memory-mb", type=int, default=4096, help="memory limit of a submission's process")
     g.add_argument("--timeout", type=float, default=20.0, help="seconds allowed for one call into student code")
     g.add_argument("--load-timeout", type=float, default=60.0, help="seconds allowed for running a notebook's cells")
@@ -98,13 +99,13 @@ def cmd_grade(args) -> int:
                 for fut in cf.as_completed(futures):
                     records[futures[fut]] = fut.result()
                     bar.update()
-    print_table(records, devices)
+    print_table(records, devices, verbose=args.verbose or len(records) == 1)
     if args.json:
         write_json_atomic(Path(args.json), records)
     return 0 if not problems and all(r["status"] == "graded" for r in records) else 1
 
 
-def print_table(records: list[dict], devices: list[str]):
+def print_table(records: list[dict], devices: list[str], verbose: bool):
     width = max(len(r["notebook"]) for r in records)
     print(f"devices: {', '.join(devices)}")
     print(f"{'notebook':<{width}}  {'exercise':<20} {'score':>13}")
@@ -113,9 +114,12 @@ def print_table(records: list[dict], devices: list[str]):
         print(f"{r['notebook']:<{width}}  {str(r['exercise'] or '?'):<20} {score:>13}")
         for m in r["messages"]:
             print(f"    ! {m}")
-        for t in r["tests"]:
-            if t["score"] < t["max_score"]:
+        failed = [t for t in r["tests"] if t["score"] < t["max_score"]]
+        if verbose:
+            for t in failed:
                 print(f"    - {t['name']}: {t['output']}")
+        elif failed:
+            print(f"    {len(failed)} of {len(r['tests'])} tests failed (--verbose or --json for why)")
 
 
 def write_json_atomic(path: Path, data):

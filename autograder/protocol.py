@@ -11,6 +11,7 @@ for the worker, so it imports only the standard library and numpy.
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 import math
 import os
 import struct
@@ -130,7 +131,7 @@ def encode(value, buffers: list, tensor_hook=None, depth: int = 0):
         return [encode(v, buffers, tensor_hook, depth + 1) for v in value]
     if t is tuple:
         return {"__tuple__": [encode(v, buffers, tensor_hook, depth + 1) for v in value]}
-    if t is dict:
+    if t is dict or t is OrderedDict:  # state_dict() is an OrderedDict
         items = []
         for k, v in value.items():
             if type(k) not in (str, int, bool, float, tuple) and k is not None:

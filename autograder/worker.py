@@ -189,6 +189,10 @@ class Worker:
             if msg["op"] != "load":
                 header["output"] = self.output.take()
             self.send(header, out)
+            if header.get("ok") is False and cuda_broken(header["error"]):
+                # After a device-side assert every later CUDA call fails: end this
+                # process so the grader starts a fresh one for the next test.
+                os._exit(3)
 
 
 def seed(n):
@@ -196,6 +200,11 @@ def seed(n):
     np.random.seed(n)
     if torch is not None:
         torch.manual_seed(n)
+
+
+def cuda_broken(error):
+    text = error.get("message", "")
+    return "device-side assert" in text or "CUDA error" in text
 
 
 def strip_magics(source):
@@ -228,13 +237,20 @@ def main():
     worker = Worker(fd_in, fd_out)
     # Student prints go to a capped buffer, C-level output nowhere: the
     # grader's channel is the dedicated pipe, never stdout.
+    # The worker's own failures still reach the grader's log through a copy of stderr.
+    own_stderr = os.fdopen(os.dup(2), "w")
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
     sys.stdout = sys.stderr = worker.output
-    worker.send({"ready": True, "torch": torch is not None,
-                 "cuda": bool(torch is not None and torch.cuda.is_available())})
-    worker.serve()
+    try:
+        worker.send({"ready": True, "torch": torch is not None,
+                     "cuda": bool(torch is not None and torch.cuda.is_available())})
+        worker.serve()
+    except BaseException:
+        own_stderr.write(traceback.format_exc()[-2000:])
+        own_stderr.flush()
+        raise
 
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ def test_plain_values_roundtrip():
     assert got[3][0] == 4 and got[3][1].dtype == np.int32 and got[3][1].shape == (2, 3)
     assert math.isnan(roundtrip(float("nan"))) and roundtrip(float("-inf")) == -math.inf
     assert roundtrip(2**80) == 2**80
+    from collections import OrderedDict
+    assert roundtrip(OrderedDict(weight=np.zeros(2)))["weight"].tolist() == [0.0, 0.0]
 
 
 def test_subclasses_and_objects_do_not_cross():
