@@ -50,9 +50,13 @@ def site_files():
 
 def test_no_solution_or_hidden_test_code_anywhere_in_the_site():
     secret = solution_lines()
+    public = "\n".join(exercise(name).read_text() for name in EXERCISES)
     suites = set()
     for suite in (REPO / "autograder" / "suites").rglob("test_*.py"):
         suites |= {l.strip() for l in suite.read_text().splitlines() if len(l.strip()) >= 30}
+    # A line the students are given anyway (a helper like tokenize) is not a leak.
+    suites = {l for l in suites if json.dumps(l)[1:-1] not in public}
+    assert len(suites) > 50
     files = site_files()
     assert len(files) > 20
     for path in files:

@@ -12,13 +12,15 @@ def code_cells(path):
 
 
 def solution_lines(min_length=20):
-    """Lines inside BEGIN/END SOLUTION and HIDDEN TESTS regions of every solution notebook."""
+    """Lines inside BEGIN/END SOLUTION and HIDDEN TESTS regions of every solution notebook
+    (imports aside: the book may import what a solution imports)."""
     lines = set()
     for name in EXERCISES:
         for cell in code_cells(solution(name)):
             src = "".join(cell["source"])
             for block in re.findall(r"### BEGIN (?:SOLUTION|HIDDEN TESTS)\n(.*?)### END", src, re.S):
-                lines |= {l.strip() for l in block.splitlines() if len(l.strip()) >= min_length}
+                lines |= {l.strip() for l in block.splitlines()
+                          if len(l.strip()) >= min_length and not l.strip().startswith(("import ", "from "))}
     return lines
 
 
