@@ -53,7 +53,8 @@ def test_no_solution_or_hidden_test_code_anywhere_in_the_site():
     public = "\n".join(exercise(name).read_text() for name in EXERCISES)
     suites = set()
     for suite in (REPO / "autograder" / "suites").rglob("test_*.py"):
-        suites |= {l.strip() for l in suite.read_text().splitlines() if len(l.strip()) >= 30}
+        suites |= {l.strip() for l in suite.read_text().splitlines()
+                   if len(l.strip()) >= 30 and not l.strip().startswith(("import ", "from "))}
     # A line the students are given anyway (a helper like tokenize) is not a leak.
     suites = {l for l in suites if json.dumps(l)[1:-1] not in public}
     assert len(suites) > 50
