@@ -36,6 +36,8 @@ class Limits:
     call_timeout: float = 20.0     # seconds for one call
     load_timeout: float = 60.0     # seconds for running all of the notebook's cells
     file_mb: int = 64              # largest file the child may write
+    max_pids: int = 64             # processes and threads of one submission (with a pids cgroup)
+    tmp_mb: int = 256              # size of the sandbox's private /tmp
 
 
 class WorkerDied(Exception):
@@ -121,13 +123,13 @@ def _parent_array_hook(desc, arr):
     return TensorData(arr, grad_fn=grad_fn, **strings, **flags)
 
 
-def _sandbox_command(worker_dir: str, fds: tuple[int, int], devices: list[str]) -> list[str]:
+def _sandbox_command(worker_dir: str, fds: tuple[int, int], devices: list[str], limits: Limits) -> list[str]:
     python = sys.executable
     cmd = [bwrap_path(), "--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
     for path in ("/usr", "/bin", "/lib", "/lib64", "/lib32", "/etc/alternatives", "/etc/ld.so.cache"):
         if os.path.exists(path):
             cmd += ["--ro-bind", path, path]
-    cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.tmp_mb << 20), "--tmpfs", "/tmp"]
     # The interpreter, its standard library and the installed packages, read-only.
     seen = []
     for path in sorted({sys.base_prefix, sys.prefix, sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}):
@@ -160,14 +162,67 @@ def _child_env() -> dict:
     return env
 
 
-def _limit_resources(limits: Limits):
+def _limit_resources(limits: Limits, cgroup: "PidsCgroup"):
     def apply():
         import resource
+        cgroup.enter()
         mb = 1 << 20
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mb * mb, limits.memory_mb * mb))
         resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_mb * mb, limits.file_mb * mb))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     return apply
+
+
+class PidsCgroup:
+    """A pids cgroup holding a worker and everything it starts: caps the
+    number of processes (a fork bomb stops there) and lets the grader kill
+    every one of them, even those that left the process group.
+    Needs root and a pids controller (cgroup v1 or v2); otherwise absent."""
+
+    ROOTS = ("/sys/fs/cgroup/pids", "/sys/fs/cgroup")
+
+    def __init__(self, max_pids: int):
+        self.path = None
+        for root in self.ROOTS:
+            if root == "/sys/fs/cgroup" and "pids" not in _read("/sys/fs/cgroup/cgroup.controllers"):
+                continue
+            try:
+                path = tempfile.mkdtemp(prefix="grader-worker-", dir=root)
+                Path(path, "pids.max").write_text(str(max_pids))
+            except OSError:
+                continue
+            self.path = path
+            return
+
+    def enter(self):
+        """Called in the child before exec: move it into the cgroup."""
+        if self.path:
+            Path(self.path, "cgroup.procs").write_text(str(os.getpid()))
+
+    def kill_all(self):
+        if not self.path:
+            return
+        for _ in range(50):
+            pids = [int(p) for p in _read(os.path.join(self.path, "cgroup.procs")).split()]
+            if not pids:
+                break
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.02)
+        try:
+            os.rmdir(self.path)
+        except OSError:
+            pass
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text()
+    except OSError:
+        return ""
 
 
 _warned_no_bwrap = False
@@ -183,11 +238,12 @@ class Worker:
         here = Path(__file__).parent
         for name in WORKER_FILES:
             shutil.copy(here / name, Path(self.dir) / name)
+        self.cgroup = PidsCgroup(limits.max_pids)
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         fds = (to_child_r, from_child_w)
         if bwrap_path():
-            cmd = _sandbox_command(self.dir, fds, devices)
+            cmd = _sandbox_command(self.dir, fds, devices, limits)
             env = None
         else:
             if not _warned_no_bwrap:
@@ -198,7 +254,7 @@ class Worker:
             env = {**_child_env(), "HOME": self.dir, "TMPDIR": self.dir, "MPLCONFIGDIR": self.dir}
         self.proc = subprocess.Popen(
             cmd, pass_fds=fds, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            cwd=self.dir, env=env, start_new_session=True, preexec_fn=_limit_resources(limits))
+            cwd=self.dir, env=env, start_new_session=True, preexec_fn=_limit_resources(limits, self.cgroup))
         os.close(to_child_r)
         os.close(from_child_w)
         self.fd_out, self.fd_in = to_child_w, from_child_r
@@ -277,6 +333,7 @@ class Worker:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
+        self.cgroup.kill_all()  # whatever it started, in or out of its process group
 
     def close(self):
         self.kill()

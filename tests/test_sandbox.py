@@ -131,3 +131,78 @@ def test_endless_notebook_cell_fails_everything_quickly():
         assert s.starts == 1
     finally:
         s.close()
+
+
+FORK = r'''
+import os, subprocess, time
+
+def fork_bomb():
+    while True:
+        try:
+            os.fork()
+        except OSError:
+            pass
+
+def orphan():
+    # a process that tries to outlive the grading: its own session, sleeping
+    subprocess.Popen(["sleep", "300"], start_new_session=True)
+    return "started"
+
+def fill_disk():
+    n = 0
+    try:
+        while True:
+            with open(f"/tmp/fill{n}", "wb") as f:
+                f.write(b"x" * (32 << 20))
+            n += 1
+    except OSError as e:
+        return type(e).__name__, n
+
+def flood_stdout():
+    for _ in range(10**6):
+        print("PASSED " * 20)
+    return "done"
+'''
+
+
+@pytest.fixture(scope="module")
+def hostile():
+    s = Student([(0, FORK)], ["cpu"], Limits(call_timeout=8))
+    s.load()
+    yield s
+    s.close()
+
+
+def sleepers() -> int:
+    import subprocess
+    return subprocess.run(["pgrep", "-f", "^sleep 300$"], capture_output=True, text=True).stdout.count("\n")
+
+
+def test_fork_bomb_is_contained(hostile):
+    from autograder.sandbox import PidsCgroup
+    started = time.monotonic()
+    with pytest.raises(WorkerDied):
+        hostile.call("fork_bomb")
+    assert time.monotonic() - started < 30
+    assert hostile.call("orphan") == "started"  # the worker is back
+    if PidsCgroup(8).path is None:
+        pytest.skip("no pids cgroup here: the fork bomb ran until the time limit")
+
+
+def test_processes_do_not_outlive_the_worker():
+    before = sleepers()
+    s = Student([(0, FORK)], ["cpu"], Limits(call_timeout=8))
+    assert s.call("orphan") == "started"
+    s.close()
+    time.sleep(0.5)
+    assert sleepers() == before
+
+
+@needs_bwrap
+def test_disk_is_bounded(hostile):
+    kind, files = hostile.call("fill_disk")
+    assert kind == "OSError" and files < 16  # a 256 MB private /tmp, not the machine's disk
+
+
+def test_stdout_flood_goes_nowhere(hostile):
+    assert hostile.call("flood_stdout") == "done"
