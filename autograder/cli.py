@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures as cf
+import hashlib
 import json
 import multiprocessing
 import os
@@ -23,7 +24,8 @@ def main(argv=None) -> int:
                    help="where the PyTorch tests run: cpu, cuda (fails at once without a GPU), "
                         "or auto (cpu, and cuda too when present; the default)")
     g.add_argument("--jobs", type=int, default=1, metavar="N", help="grade N submissions at once")
-    g.add_argument("--json", metavar="FILE", help="write one record per submission to FILE")
+    g.add_argument("--json", metavar="FILE", help="write one record per submission to FILE; finished records "
+                   "are also kept in FILE.d/ as they complete, and a rerun skips what is already graded")
     g.add_argument("-v", "--verbose", action="store_true", help="list every lost point in the table")
     g.add_argument("--memory-mb", type=int, default=4096, help="memory limit of a submission's process")
     g.add_argument("--timeout", type=float, default=20.0, help="seconds allowed for one call into student code")
@@ -64,8 +66,40 @@ def _grade_one(path: str, devices: list[str], limits) -> dict:
     try:
         return grade_notebook(path, devices, limits)
     except Exception as e:  # a grader bug must not lose the rest of the batch
-        return {"notebook": path, "exercise": None, "score": 0.0, "max_score": 0.0, "tests": [],
-                "status": "error", "messages": [f"internal grader error: {type(e).__name__}: {e}"]}
+        return _error_record(path, f"internal grader error: {type(e).__name__}: {e}")
+
+
+def grader_version() -> str:
+    """Changes whenever the grader or a hidden suite changes, so stored results
+    are reused only while they would come out the same."""
+    h = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        h.update(str(path.relative_to(REPO)).encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+class ResultStore:
+    """Finished records, one file each, written atomically as they complete,
+    so an interrupted batch resumes without grading again what is done."""
+
+    def __init__(self, json_path: Path, devices: list[str]):
+        self.dir = json_path.with_name(json_path.name + ".d")
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.salt = f"{grader_version()}|{','.join(devices)}"
+
+    def key(self, notebook: Path) -> str:
+        return hashlib.sha256(self.salt.encode() + b"|" + notebook.read_bytes()).hexdigest()[:32]
+
+    def get(self, notebook: Path) -> dict | None:
+        try:
+            record = json.loads((self.dir / f"{self.key(notebook)}.json").read_text())
+        except (OSError, ValueError):
+            return None
+        return {**record, "notebook": str(notebook)}
+
+    def put(self, notebook: Path, record: dict):
+        if record["status"] == "graded":  # errors are retried next time
+            write_json_atomic(self.dir / f"{self.key(notebook)}.json", record)
 
 
 def cmd_grade(args) -> int:
@@ -83,26 +117,43 @@ def cmd_grade(args) -> int:
     from tqdm import tqdm
     from autograder.sandbox import Limits
     limits = Limits(memory_mb=args.memory_mb, call_timeout=args.timeout, load_timeout=args.load_timeout)
-    records = [None] * len(notebooks)
-    jobs = max(1, args.jobs)
-    with tqdm(total=len(notebooks), desc="grading", unit="notebook", file=sys.stderr,
-              disable=len(notebooks) < 2) as bar:
+    store = ResultStore(Path(args.json), devices) if args.json else None
+    records = [store.get(nb) if store else None for nb in notebooks]
+    todo = [i for i, r in enumerate(records) if r is None]
+    if store and len(todo) < len(notebooks):
+        print(f"{len(notebooks) - len(todo)} submission(s) already graded in {store.dir}: not graded again",
+              file=sys.stderr)
+
+    def finish(i, record):
+        records[i] = record
+        if store:
+            store.put(notebooks[i], record)
+        bar.update()
+
+    jobs = max(1, min(args.jobs, len(todo) or 1))
+    with tqdm(total=len(todo), desc="grading", unit="notebook", file=sys.stderr, disable=len(todo) < 2) as bar:
         if jobs == 1:
-            for i, nb in enumerate(notebooks):
-                records[i] = _grade_one(str(nb), devices, limits)
-                bar.update()
+            for i in todo:
+                finish(i, _grade_one(str(notebooks[i]), devices, limits))
         else:
             ctx = multiprocessing.get_context("spawn")  # the grader imports torch: never fork it
             with cf.ProcessPoolExecutor(jobs, mp_context=ctx) as pool:
-                futures = {pool.submit(_grade_one, str(nb), devices, limits): i
-                           for i, nb in enumerate(notebooks)}
+                futures = {pool.submit(_grade_one, str(notebooks[i]), devices, limits): i for i in todo}
                 for fut in cf.as_completed(futures):
-                    records[futures[fut]] = fut.result()
-                    bar.update()
+                    try:
+                        record = fut.result()
+                    except Exception as e:  # a grading process died: report, keep the rest
+                        record = _error_record(str(notebooks[futures[fut]]), f"the grading process failed: {e!r}")
+                    finish(futures[fut], record)
     print_table(records, devices, verbose=args.verbose or len(records) == 1)
     if args.json:
         write_json_atomic(Path(args.json), records)
     return 0 if not problems and all(r["status"] == "graded" for r in records) else 1
+
+
+def _error_record(path: str, message: str) -> dict:
+    return {"notebook": path, "exercise": None, "score": 0.0, "max_score": 0.0, "tests": [],
+            "status": "error", "messages": [message]}
 
 
 def print_table(records: list[dict], devices: list[str], verbose: bool):
