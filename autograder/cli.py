@@ -40,8 +40,21 @@ def main(argv=None) -> int:
     c.add_argument("--device", choices=["cpu", "cuda", "auto"], default="auto")
     c.add_argument("--db", default=None, help="gradebook URL (default: sqlite gradebook.db in the course)")
 
+    b = sub.add_parser("gradescope", help="build a Gradescope autograder bundle (zip) for one exercise")
+    b.add_argument("exercise")
+    b.add_argument("--out", help="zip to write (default: gradescope-<exercise>.zip)")
+    b.add_argument("--visibility", default="after_due_date", help="Gradescope visibility of the hidden tests: "
+                   "visible, hidden, after_due_date (default) or after_published")
+
+    gr = sub.add_parser("gradescope-run", help="(inside Gradescope) grade /autograder/submission")
+    gr.add_argument("--exercise", required=True)
+    gr.add_argument("--submission", default="/autograder/submission")
+    gr.add_argument("--results", default="/autograder/results/results.json")
+    gr.add_argument("--visibility", default="after_due_date")
+
     args = parser.parse_args(argv)
-    return {"grade": cmd_grade, "release": cmd_release, "course": cmd_course}[args.command](args)
+    return {"grade": cmd_grade, "release": cmd_release, "course": cmd_course,
+            "gradescope": cmd_gradescope, "gradescope-run": cmd_gradescope_run}[args.command](args)
 
 
 # ---------------------------------------------------------------- grade
@@ -205,3 +218,16 @@ def cmd_course(args) -> int:
           "  nbgrader generate_feedback 01-one-hot-encoding\n"
           "  nbgrader export                                    # grades.csv")
     return 0
+
+
+def cmd_gradescope(args) -> int:
+    from autograder.gradescope import build_bundle
+    out = build_bundle(args.exercise, Path(args.out or f"gradescope-{args.exercise}.zip"), args.visibility)
+    print(f"wrote {out}: upload it as the autograder of a Gradescope programming assignment; "
+          f"students submit {args.exercise}.ipynb")
+    return 0
+
+
+def cmd_gradescope_run(args) -> int:
+    from autograder.gradescope import run
+    return run(args.exercise, Path(args.submission), Path(args.results), args.visibility)
