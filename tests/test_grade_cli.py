@@ -7,13 +7,8 @@ import torch
 
 from conftest import EXERCISES, exercise, load_json, notebook_with, run_grader, solution
 
-HOSTILE = {
-    # name: (cells appended to the solution notebook, what must hold of its record)
-    "prints-fake-results": ['print(\'{"score": 100, "max_score": 100}\')\nprint("PASSED " * 50)'],
-    "patches-comparisons": ["import numpy as np, torch\n"
-                            "np.allclose = np.array_equal = lambda *a, **k: True\n"
-                            "torch.allclose = torch.equal = lambda *a, **k: True\n"
-                            "def one_hot(indices, num_classes):\n    return np.zeros(1)"],
+# Broken (not hostile: see test_hostile_corpus.py) submissions: cells appended to the solution.
+BROKEN = {
     "exits-while-loading": ["import os\nos._exit(0)"],
     "syntax-error": ["def one_hot(indices, num_classes:\n    pass"],
 }
@@ -23,7 +18,7 @@ HOSTILE = {
 def batch(tmp_path_factory):
     """One batch: both solutions, both exercises, hostile and broken submissions."""
     d = tmp_path_factory.mktemp("submissions")
-    for name, cells in HOSTILE.items():
+    for name, cells in BROKEN.items():
         notebook_with(solution("01-one-hot-encoding"), d / f"{name}.ipynb", append=cells)
     (d / "not-json.ipynb").write_text('{"cells": [')
     (d / "not-utf8.ipynb").write_bytes(b'{"cells": [], "nbformat": 4, "x": "\xff"}')
@@ -34,7 +29,7 @@ def batch(tmp_path_factory):
     done = run_grader("grade", *paths, "--device", "cpu", "--jobs", "2", "--json", out, "--load-timeout", "20")
     records = {str(Path(r["notebook"]).relative_to(d)) if r["notebook"].startswith(str(d)) else r["notebook"]: r
                for r in load_json(out)}
-    assert len(records) == len(HOSTILE) + 4 + 2 * len(EXERCISES)
+    assert len(records) == len(BROKEN) + 4 + 2 * len(EXERCISES)
     return done, records
 
 
@@ -55,18 +50,14 @@ def test_record_fields_follow_gradescope(batch):
             assert 0 <= t["score"] <= t["max_score"]
 
 
-def test_hostile_submissions_earn_nothing_they_did_not_earn(batch):
+def test_broken_submissions_lose_only_what_they_break(batch):
     _, records = batch
-    full = records[str(solution("01-one-hot-encoding"))]["max_score"]
-    assert records["prints-fake-results.ipynb"]["score"] == full  # printing changes nothing
-    patched = records["patches-comparisons.ipynb"]
-    one_hot_tests = [t for t in patched["tests"] if t["task"] == "one_hot"]
-    assert one_hot_tests and all(t["score"] == 0 for t in one_hot_tests)
-    assert patched["score"] == full - sum(t["max_score"] for t in one_hot_tests)
     exited = records["exits-while-loading.ipynb"]
     assert exited["score"] == 0 and "ended" in exited["tests"][0]["output"]
     broken = records["syntax-error.ipynb"]
     assert any("SyntaxError" in m for m in broken["messages"])
+    # the syntax error hides the redefinition only: the original one_hot still counts
+    assert broken["score"] == records[str(solution("01-one-hot-encoding"))]["max_score"]
 
 
 def test_malformed_files_get_clear_messages_and_the_batch_finishes(batch):

@@ -1,0 +1,76 @@
+"""Hostile submissions (tests/hostile/*.py), graded in one batch beside a correct one.
+
+Each file is a cell appended to the chapter-1 solution notebook, with a header:
+    # attack: what it tries
+    # zero: the tasks whose functions it sabotages (comma-separated, may be empty)
+Every test of a sabotaged task must score 0 and every other test full marks: the
+attack earns nothing and costs nothing elsewhere, and the correct submission in
+the same batch keeps its full score.
+"""
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import load_json, notebook_with, run_grader, solution
+
+BASE = "01-one-hot-encoding"
+CORPUS = sorted((Path(__file__).parent / "hostile").glob("*.py"))
+
+
+def header(path: Path, key: str) -> str:
+    match = re.search(rf"^# {key}:(.*)$", path.read_text(), re.M)
+    assert match, f"{path.name} has no '# {key}:' line"
+    return match.group(1).strip()
+
+
+def leftover_sleepers() -> int:
+    out = subprocess.run(["pgrep", "-f", "^sleep 600$"], capture_output=True, text=True).stdout
+    return len(out.split())
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    d = tmp_path_factory.mktemp("hostile")
+    notebook_with(solution(BASE), d / "correct.ipynb")
+    for path in CORPUS:
+        notebook_with(solution(BASE), d / f"{path.stem}.ipynb", append=[path.read_text()])
+    before = leftover_sleepers()
+    done = run_grader("grade", d, "--device", "cpu", "--jobs", "2", "--timeout", "5", "--json", d / "out.json")
+    records = {Path(r["notebook"]).stem: r for r in load_json(d / "out.json")}
+    return done, records, leftover_sleepers() - before
+
+
+def test_corpus_covers_the_attacks():
+    attacks = " ".join(header(p, "attack") for p in CORPUS)
+    for word in ("comparison", "subclasses", "sys.exit", "KeyboardInterrupt", "signals", "loops forever",
+                 "builtins", "pytest", "grader output", "hidden suites", "write", "memory", "network",
+                 "forks", "processes", "disk", "stdout"):
+        assert word in attacks, word
+
+
+def test_batch_finishes_and_the_correct_submission_keeps_full_marks(graded):
+    done, records, _ = graded
+    assert done.returncode == 0, done.stderr[-2000:]
+    correct = records["correct"]
+    assert correct["score"] == correct["max_score"] > 0
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=[p.stem for p in CORPUS])
+def test_attack_earns_nothing_and_costs_nothing_else(graded, path):
+    _, records, _ = graded
+    record = records[path.stem]
+    zero = {t.strip() for t in header(path, "zero").split(",") if t.strip()}
+    assert record["status"] == "graded"
+    for test in record["tests"]:
+        if test["task"] in zero:
+            assert test["score"] == 0, f"{path.stem} earned points in {test['name']}"
+        else:
+            assert test["score"] == test["max_score"], f"{path.stem} lost {test['name']}: {test['output']}"
+    tasks = {t["task"] for t in record["tests"]}
+    assert zero <= tasks, f"unknown tasks in the header: {zero - tasks}"
+
+
+def test_no_process_outlives_the_batch(graded):
+    assert graded[2] == 0
