@@ -12,7 +12,7 @@ from pathlib import Path
 
 from autograder import REPO, SUITES
 
-MAX_NOTEBOOK_BYTES = 50 << 20
+MAX_NOTEBOOK_BYTES = 200 << 20   # outputs are ignored, but a file this big is refused
 SOLUTIONS = REPO / "solutions"
 
 
@@ -75,11 +75,11 @@ def read_notebook(path: Path) -> Notebook:
         what = "is empty" if not text.strip() else f"is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})"
         raise BadNotebook(f"the file {what}; it may be truncated or edited by hand: "
                           "download the notebook again (File > Download > .ipynb)") from None
-    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
-        raise BadNotebook("the file is JSON but not a Jupyter notebook (no list of cells)")
-    if nb.get("nbformat") != 4:
+    if isinstance(nb, dict) and "nbformat" in nb and nb["nbformat"] != 4:
         raise BadNotebook(f"the notebook is in format version {nb.get('nbformat')!r}; version 4 is needed: "
                           "open it in a current Jupyter and save it again")
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        raise BadNotebook("the file is JSON but not a Jupyter notebook (no list of cells)")
     cells = [c for c in nb["cells"] if isinstance(c, dict)]
     metadata = nb.get("metadata") if isinstance(nb.get("metadata"), dict) else {}
     return Notebook(path, cells, metadata)

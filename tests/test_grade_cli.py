@@ -1,4 +1,5 @@
-"""`python -m autograder grade`: the instructor's command, on good, broken and hostile submissions."""
+"""`python -m autograder grade`: the instructor's command, on solutions, exercises and broken submissions.
+Hostile and malformed submissions have their own corpora (test_hostile_corpus.py, test_malformed_corpus.py)."""
 import json
 from pathlib import Path
 
@@ -20,16 +21,13 @@ def batch(tmp_path_factory):
     d = tmp_path_factory.mktemp("submissions")
     for name, cells in BROKEN.items():
         notebook_with(solution("01-one-hot-encoding"), d / f"{name}.ipynb", append=cells)
-    (d / "not-json.ipynb").write_text('{"cells": [')
-    (d / "not-utf8.ipynb").write_bytes(b'{"cells": [], "nbformat": 4, "x": "\xff"}')
-    (d / "old-format.ipynb").write_text(json.dumps({"nbformat": 3, "worksheets": [], "cells": []}))
-    (d / "unknown-exercise.ipynb").write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": []}))
+    (d / "not-json.ipynb").write_text('{"cells": [')  # more in test_malformed_corpus.py
     paths = [solution(e) for e in EXERCISES] + [exercise(e) for e in EXERCISES] + [d]
     out = d / "results" / "grades.json"
     done = run_grader("grade", *paths, "--device", "cpu", "--jobs", "2", "--json", out, "--load-timeout", "20")
     records = {str(Path(r["notebook"]).relative_to(d)) if r["notebook"].startswith(str(d)) else r["notebook"]: r
                for r in load_json(out)}
-    assert len(records) == len(BROKEN) + 4 + 2 * len(EXERCISES)
+    assert len(records) == len(BROKEN) + 1 + 2 * len(EXERCISES)
     return done, records
 
 
@@ -60,14 +58,10 @@ def test_broken_submissions_lose_only_what_they_break(batch):
     assert broken["score"] == records[str(solution("01-one-hot-encoding"))]["max_score"]
 
 
-def test_malformed_files_get_clear_messages_and_the_batch_finishes(batch):
+def test_exit_status_says_whether_every_submission_was_graded(batch):
     done, records = batch
-    expect = {"not-json.ipynb": "not valid JSON", "not-utf8.ipynb": "not UTF-8",
-              "old-format.ipynb": "format version 3", "unknown-exercise.ipynb": "cannot tell which exercise"}
-    for name, text in expect.items():
-        assert records[name]["status"] == "error" and text in records[name]["messages"][0], records[name]
-    assert done.returncode == 1  # not every submission could be graded
-    assert "not graded" in done.stdout
+    assert records["not-json.ipynb"]["status"] == "error"
+    assert done.returncode == 1 and "not graded" in done.stdout
 
 
 def test_identifies_the_exercise_from_content_not_file_name(tmp_path):
