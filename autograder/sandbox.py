@@ -151,7 +151,10 @@ def _parent_array_hook(desc, arr):
 
 def _sandbox_command(worker_dir: str, fds: tuple[int, int], devices: list[str], limits: Limits) -> list[str]:
     python = sys.executable
-    cmd = [bwrap_path(), "--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
+    # An unprivileged user with no capabilities inside (bwrap started by root would
+    # otherwise keep root's capabilities in the sandbox).
+    cmd = [bwrap_path(), "--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL",
+           "--die-with-parent", "--new-session", "--clearenv"]
     for path in ("/usr", "/bin", "/lib", "/lib64", "/lib32", "/etc/alternatives", "/etc/ld.so.cache"):
         if os.path.exists(path):
             cmd += ["--ro-bind", path, path]

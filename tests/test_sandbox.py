@@ -30,6 +30,10 @@ def my_pid():
 def env_keys():
     return sorted(os.environ)
 
+def privileges():
+    status = dict(line.split(":", 1) for line in open("/proc/self/status"))
+    return os.getuid(), int(status["CapEff"].strip(), 16)
+
 def hang():
     while True:
         pass
@@ -98,6 +102,8 @@ def test_no_view_of_grader_files_or_network(student, repo):
     assert student.call("connect", 22) in ("ConnectionRefusedError", "OSError")
     assert student.call("my_pid") < 10  # its own pid namespace
     assert "PYTHONPATH" not in student.call("env_keys")
+    uid, capabilities = student.call("privileges")
+    assert uid != 0 and capabilities == 0  # not root, no capabilities
 
 
 def test_hang_is_killed_and_the_worker_restarts(student):
