@@ -1,0 +1,11 @@
+# replaces: solution-embedding_backward
+# bug: np.zeros((V, d)) without a dtype is float64, so a float32 grad_out gives a float64 dW
+# caught by: test_embedding_backward_repeats, test_embedding_backward_shapes, test_embedding_backward_padding, test_embedding_backward_empty, test_embedding_backward_dtypes, test_embedding_backward_inputs_unchanged
+def embedding_backward(grad_out, x, num_embeddings, padding_idx=None):
+    x = np.asarray(x)
+    d = grad_out.shape[-1]
+    dW = np.zeros((num_embeddings, d))
+    np.add.at(dW, x.reshape(-1), grad_out.reshape(-1, d))
+    if padding_idx is not None:
+        dW[padding_idx] = 0
+    return dW
