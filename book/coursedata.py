@@ -97,6 +97,23 @@ def movie_review_sentences() -> list[tuple[str, float]]:
     return rows
 
 
+def sentiment_split(seed: int = 0, test_fraction: float = 0.2) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """The movie-review sentences labelled by the sign of their rating (1 positive,
+    0 negative; the 37 rated exactly 0 are dropped), split into (train, test) lists
+    of (sentence, label). Chapter 4, its exercise notebook and its grader share it.
+
+    Deterministic and independent of library versions and hash seeds: the sentences
+    are ordered by the SHA-256 of f"{seed}:{sentence}" (ties by position) and the
+    first round(test_fraction * n) of that order form the test set. Both lists keep
+    the file's order. Equal sentences always land on the same side.
+    """
+    rows = [(s, int(r > 0)) for s, r in movie_review_sentences() if r != 0]
+    order = sorted(range(len(rows)), key=lambda i: (sha256(f"{seed}:{rows[i][0]}".encode()), i))
+    test = set(order[:round(test_fraction * len(rows))])
+    return ([row for i, row in enumerate(rows) if i not in test],
+            [row for i, row in enumerate(rows) if i in test])
+
+
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "fetch"
     for name in SOURCES:

@@ -1,0 +1,682 @@
+"""Hidden tests for exercise 04-embeddings-for-a-task.
+
+Every expected value is computed here: logits, losses, gradients and parameter
+updates of the architecture the exercise specifies (embedding, mean over the
+non-padding tokens, linear layer) and of the notebook's given BagOfWords baseline,
+with numpy and the grader's own torch, from weights the grader sets in the
+submission's modules. Accuracies are computed here from the logits the worker
+returns, never taken from the submission.
+
+Each task is graded apart from the others: the SentimentModel tests train the
+submission's model with the grader's own loop (the notebook's Adam, driven call by
+call from here), and the train_epoch, evaluate and train tests use the given
+BagOfWords module, so a bug in one task costs points only in that task.
+
+The real data come from book/coursedata.py (the same fixed split as the chapter);
+the grader reads its cache and never downloads anything.
+"""
+import sys
+import time
+from functools import lru_cache
+
+import numpy as np
+import torch
+
+from autograder import REPO
+from autograder.harness import Mismatch, StudentRaised, TensorData, check_tensor, points, tensor
+
+MAXLEN = 50
+
+# The training run of test_model_learns: embedding_dim 16, Adam with lr 0.1, batches of 1,024,
+# 3 epochs over the 8,454 training sentences (27 steps), starting from weights set here.
+# Measured with the solution's model on CPU: 77.7 % held-out accuracy with LEARN_SEED (77.0-77.9 %
+# with seeds 0-2); with the table frozen by mistake, 52-55 %. The threshold leaves 7 points of margin.
+LEARN_DIM, LEARN_LR, LEARN_BATCH, LEARN_EPOCHS, LEARN_SEED = 16, 0.1, 1024, 3, 2024
+LEARN_THRESHOLD = 0.70
+LEARN_BUDGET = 90.0    # seconds per device for the whole run (the solution needs 1-3 s)
+
+# ---------------------------------------------------------------- helpers
+
+
+def named(case, fn, *args, **kwargs):
+    """fn(*args, **kwargs), a call into the submission; if it raises, the failure names the case."""
+    try:
+        return fn(*args, **kwargs)
+    except StudentRaised as e:
+        where = f" ({e.where[-1]})" if e.where else ""
+        raise Mismatch(f"{case}: {e}{where}") from None
+
+
+def as_float(value, case, what):
+    """A Python float (or numpy floating scalar) returned by the submission, as a float."""
+    if isinstance(value, TensorData):
+        raise Mismatch(f"{case}: {what} is a torch tensor; return a Python float (use .item())")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (float, np.floating)):
+        raise Mismatch(f"{case}: {what} should be a Python float, got a {type(value).__name__}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise Mismatch(f"{case}: {what} is {value}")
+    return value
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def bce(z, y):
+    """Mean binary cross-entropy with logits, in float64."""
+    z = z.astype(np.float64)
+    return float(np.mean(np.logaddexp(0.0, z) - y * z))
+
+
+def padded(rng, n, seq_len, vocab, pad=0, min_len=1, where="pre"):
+    """n rows of random token ids in 1..vocab-1 (never `pad`), with random lengths, padded with `pad`."""
+    x = np.full((n, seq_len), pad, np.int64)
+    for i in range(n):
+        length = int(rng.integers(min_len, seq_len + 1))
+        ids = rng.integers(1, vocab, size=length)
+        ids[ids == pad] = (pad + 1) % vocab or 1
+        if where == "pre":
+            x[i, seq_len - length:] = ids
+        else:
+            x[i, :length] = ids
+    return x
+
+
+# ---------------------------------------------------------------- SentimentModel reference
+
+
+def model_weights(rng, v, d, pad=0):
+    W = rng.standard_normal((v, d)).astype(np.float32)
+    W[pad] = 0.0
+    A = (rng.uniform(-1, 1, (1, d)) / np.sqrt(d)).astype(np.float32)
+    b = rng.uniform(-0.5, 0.5, 1).astype(np.float32)
+    return W, A, b
+
+
+def reference_logits(W, A, b, x, pad=0):
+    """The specified forward pass, in float64: mean over non-padding tokens, then linear."""
+    real = (x != pad)[..., None]
+    pooled = (W.astype(np.float64)[x] * real).sum(1) / np.maximum(real.sum(1), 1)
+    return pooled @ A[0].astype(np.float64) + float(b[0])
+
+
+def reference_gradients(W, A, b, x, pad=0):
+    """Gradients of reference_logits(...).sum() with respect to W, A and b (float64 autograd)."""
+    Wt = torch.tensor(W, dtype=torch.float64, requires_grad=True)
+    At = torch.tensor(A, dtype=torch.float64, requires_grad=True)
+    bt = torch.tensor(b, dtype=torch.float64, requires_grad=True)
+    xt = torch.from_numpy(x)
+    real = (xt != pad).unsqueeze(-1).double()
+    pooled = (Wt[xt] * real).sum(1) / real.sum(1).clamp(min=1)
+    (pooled @ At[0] + bt[0]).sum().backward()
+    gW = Wt.grad.numpy().copy()
+    gW[pad] = 0.0   # padding_idx: the padding row never gets a gradient
+    return gW, At.grad.numpy(), bt.grad.numpy()
+
+
+def sentiment_model(student, v, d, dev, weights=None, pad=None):
+    """A new SentimentModel(v, d[, padding_idx=pad]) in the worker, on `dev`, with the grader's weights if given."""
+    what = f"SentimentModel({v}, {d}" + (f", padding_idx={pad})" if pad is not None else ")")
+    m = named(what, student.new, "SentimentModel", v, d, **({} if pad is None else {"padding_idx": pad}))
+    named(f"{what}.to('{dev}')", m.call, "to", dev)
+    if weights is not None:
+        W, A, b = weights
+        for path, value in (("embedding.weight", W), ("linear.weight", A), ("linear.bias", b)):
+            named(f"setting {what}.{path} (shape {value.shape})", m.set, path, tensor(value, dev))
+    return m
+
+
+def model_logits(student, m, x, dev, case):
+    got = named(case, m.call, "forward", tensor(x, dev))
+    if not isinstance(got, TensorData):
+        raise Mismatch(f"{case}: forward should return a torch tensor of logits, got a {type(got).__name__}")
+    if got.shape != (x.shape[0],):
+        raise Mismatch(f"{case}: forward returned shape {got.shape}; the logits of a batch of {x.shape[0]} "
+                       f"should have shape ({x.shape[0]},) (squeeze the linear layer's last axis)")
+    return got
+
+
+# ---------------------------------------------------------------- BagOfWords (given in the notebook)
+
+
+def bag(student, v, dev, scores=None, bias=0.0):
+    """The notebook's BagOfWords(v) on `dev`, with the grader's scores (row 0, the padding row, stays 0)."""
+    m = named(f"BagOfWords({v})", student.new, "BagOfWords", v)
+    named(f"BagOfWords({v}).to('{dev}')", m.call, "to", dev)
+    if scores is not None:
+        s = np.asarray(scores, np.float32).copy()
+        s[0] = 0.0
+        named("setting BagOfWords.scores.weight", m.set, "scores.weight", tensor(s[:, None], dev))
+        named("setting BagOfWords.bias", m.set, "bias", tensor(np.array([bias], np.float32), dev))
+    return m
+
+
+def bag_logits(scores, bias, x):
+    s = np.asarray(scores, np.float64).copy()
+    s[0] = 0.0
+    return s[x].sum(1) + bias
+
+
+def bag_gradients(scores, bias, x, y):
+    """Gradients of the mean BCE of BagOfWords with respect to its scores and bias (float64)."""
+    s = np.asarray(scores, np.float64).copy()
+    s[0] = 0.0
+    dz = (sigmoid(s[x].sum(1) + bias) - y) / len(y)
+    g = np.zeros_like(s)
+    np.add.at(g, x.reshape(-1), np.repeat(dz, x.shape[1]))
+    g[0] = 0.0
+    return g, float(dz.sum())
+
+
+def bag_state(m):
+    s = m.attr("scores.weight")
+    b = m.attr("bias")
+    return s.array[:, 0].astype(np.float64), float(b.array[0])
+
+
+def sgd(student, m, lr, label):
+    return named(f"SGD(...parameters(), lr={lr}) for {label}", student.new, "SGD",
+                 m.call("parameters", keep=True), lr=lr)
+
+
+# ---------------------------------------------------------------- the real data
+
+
+@lru_cache(maxsize=None)
+def sentiment_data():
+    """(x_train, y_train, x_test, y_test, V): the chapter's split, vocabulary from the training sentences."""
+    book = str(REPO / "book")
+    if book not in sys.path:
+        sys.path.insert(0, book)
+    import re
+    from collections import Counter
+
+    import coursedata
+    try:
+        train_rows, test_rows = coursedata.sentiment_split()
+    except coursedata.DataError as e:
+        raise Mismatch(f"the grader could not load its data set, so this test could not run; tell your "
+                       f"instructor ({e})") from None
+
+    def tokenize(text):
+        return re.findall(r"[a-z0-9']+", text.lower())
+
+    counts = Counter(tok for s, _ in train_rows for tok in tokenize(s))
+    index = {w: i for i, (w, _) in enumerate(counts.most_common(), start=1)}
+    unk = len(index) + 1
+
+    def encode(rows):
+        x = np.zeros((len(rows), MAXLEN), np.int64)
+        for r, (s, _) in enumerate(rows):
+            ids = [index.get(t, unk) for t in tokenize(s)][-MAXLEN:]
+            if ids:
+                x[r, MAXLEN - len(ids):] = ids
+        return x, np.array([label for _, label in rows], np.float32)
+
+    return (*encode(train_rows), *encode(test_rows), unk + 1)
+
+
+# ================================================================ Task 1: SentimentModel
+
+
+@points(1, task="model")
+def test_model_layers(student):
+    """SentimentModel: an nn.Embedding table of shape (vocab_size, embedding_dim) and a linear layer to one output"""
+    for v, d in [(23, 6), (5, 1), (300, 32)]:
+        case = f"SentimentModel({v}, {d})"
+        m = named(case, student.new, "SentimentModel", v, d)
+        shapes = {"embedding.weight": (v, d), "linear.weight": (1, d), "linear.bias": (1,)}
+        for path, shape in shapes.items():
+            try:
+                w = m.attr(path)
+            except StudentRaised as e:
+                raise Mismatch(f"{case}: reading .{path} raised {e.type}; the layers must be the attributes "
+                               "`embedding` (nn.Embedding) and `linear` (nn.Linear)") from None
+            if not isinstance(w, TensorData) or not w.is_parameter:
+                raise Mismatch(f"{case}: .{path} should be a parameter (a torch.nn.Parameter)")
+            if w.shape != shape:
+                hint = " (the table needs one row per index 0 .. vocab_size-1)" if path == "embedding.weight" else ""
+                raise Mismatch(f"{case}: .{path} has shape {w.shape}, but {shape} was expected{hint}")
+            if w.dtype != "float32":
+                raise Mismatch(f"{case}: .{path} has dtype {w.dtype}, but float32 was expected")
+        n = named(case, m.call("state_dict", keep=True).call, "__len__")
+        if n != 3:
+            raise Mismatch(f"{case} has {n} entries in its state_dict; expected exactly 3 (the embedding table, "
+                           "the linear layer's weight and bias)")
+
+
+@points(1, task="model")
+def test_model_padding_row(student, rng):
+    """SentimentModel: the padding row (padding_idx, 0 by default) is zero and gets no gradient"""
+    for pad in (None, 2):
+        p = 0 if pad is None else pad
+        case = f"SentimentModel(12, 4{'' if pad is None else f', padding_idx={pad}'})"
+        m = sentiment_model(student, 12, 4, "cpu", pad=pad)
+        got = named(case, m.attr, "embedding.padding_idx")
+        if got != p:
+            raise Mismatch(f"{case}: embedding.padding_idx is {got!r}, but {p} was expected: "
+                           "pass padding_idx to nn.Embedding")
+        w = m.attr("embedding.weight")
+        if np.any(w.array[p] != 0):
+            raise Mismatch(f"{case}: row {p} of the embedding table, the padding row, is not zero")
+        x = padded(rng, 6, 9, 12, pad=p)
+        x[0, :3] = [1, 11, 11]
+        out = named(f"{case}.forward(x)", m.call, "forward", tensor(x), keep=True)
+        named(f"{case}: forward(x).sum().backward()", out.call("sum", keep=True).call, "backward")
+        grad = m.attr("embedding.weight.grad")
+        if isinstance(grad, TensorData) and np.any(grad.array[p] != 0):
+            raise Mismatch(f"{case}: after forward(x).sum().backward() the padding row {p} has a non-zero "
+                           "gradient, so training would move it")
+
+
+@points(2, task="model")
+def test_model_forward(student, devices, rng):
+    """SentimentModel: forward gives the linear layer applied to the mean of the real tokens' vectors, on each device"""
+    for dev in devices:
+        cases = [("a batch of 6 'pre'-padded texts of length 9", 15, 5, None, padded(rng, 6, 9, 15)),
+                 ("a batch of 5 'post'-padded texts of length 7", 15, 5, None, padded(rng, 5, 7, 15, where="post")),
+                 ("one text of one token", 4, 3, None, np.array([[3]])),
+                 ("a batch of 4 texts of length 50, vocabulary 200", 200, 16, None, padded(rng, 4, 50, 200)),
+                 ("a batch of 4 texts with padding_idx=2", 9, 3, 2, padded(rng, 4, 8, 9, pad=2)),
+                 ("an empty batch of shape (0, 5)", 6, 2, None, np.zeros((0, 5), np.int64))]
+        for what, v, d, pad, x in cases:
+            if x.size:
+                x.reshape(-1)[-1] = v - 1 if v - 1 != (pad or 0) else 1   # the largest index occurs
+            weights = model_weights(rng, v, d, pad or 0)
+            case = f"{what} on {dev}"
+            m = sentiment_model(student, v, d, dev, weights, pad)
+            got = model_logits(student, m, x, dev, case)
+            check_tensor(got, reference_logits(*weights, x, pad or 0), case, device=dev, dtype="float32",
+                         rtol=1e-5, atol=1e-5)
+
+
+@points(2, task="model")
+def test_model_padding_invariance(student, devices, rng):
+    """SentimentModel: more padding, in front of the text or behind it, leaves the logits unchanged"""
+    for dev in devices:
+        m = sentiment_model(student, 30, 8, dev, model_weights(rng, 30, 8))
+        x = padded(rng, 7, 6, 30)
+        base = model_logits(student, m, x, dev, f"forward on 7 texts of length 6 on {dev}")
+        variants = [("10 more padding tokens in front", np.pad(x, ((0, 0), (10, 0)))),
+                    ("10 padding tokens at the end", np.pad(x, ((0, 0), (0, 10)))),
+                    ("44 more padding tokens in front (length 50)", np.pad(x, ((0, 0), (44, 0))))]
+        for what, xv in variants:
+            case = f"the same 7 texts with {what} on {dev}"
+            got = model_logits(student, m, xv, dev, case)
+            if not np.allclose(got.array, base.array, rtol=1e-5, atol=1e-5):
+                raise Mismatch(f"{case}: the logits changed; the mean must run over the real (non-padding) "
+                               "tokens only, whatever the padded length")
+
+
+@points(1, task="model")
+def test_model_all_padding(student, devices, rng):
+    """SentimentModel: a text made only of padding gets a finite logit, the linear layer's bias"""
+    for dev in devices:
+        weights = model_weights(rng, 10, 4)
+        m = sentiment_model(student, 10, 4, dev, weights)
+        x = np.array([[0, 0, 0, 0], [0, 0, 3, 7], [0, 0, 0, 0], [5, 0, 0, 9]])
+        case = f"a batch with two texts of only padding on {dev}"
+        got = model_logits(student, m, x, dev, case)
+        if not np.isfinite(got.array).all():
+            raise Mismatch(f"{case}: the logits contain NaN or infinity: a text without real tokens has nothing "
+                           "to average; divide by max(count, 1) so its pooled vector is zero")
+        check_tensor(got, reference_logits(*weights, x), case, device=dev, dtype="float32", rtol=1e-5, atol=1e-5)
+
+
+@points(2, task="model")
+def test_model_gradient(student, devices, rng):
+    """SentimentModel: backward reaches the embedding table (the rows used, not the padding row) and the linear layer"""
+    for dev in devices:
+        v, d = 11, 4
+        weights = model_weights(rng, v, d)
+        x = padded(rng, 5, 7, v)
+        x[0, -2:] = [10, 10]
+        case = f"forward(x).sum().backward() on {dev}"
+        m = sentiment_model(student, v, d, dev, weights)
+        out = named(case, m.call, "forward", tensor(x, dev), keep=True)
+        named(case, out.call("sum", keep=True).call, "backward")
+        expected = reference_gradients(*weights, x)
+        for path, exp in zip(("embedding.weight", "linear.weight", "linear.bias"), expected):
+            w = m.attr(path)
+            if isinstance(w, TensorData) and not w.requires_grad:
+                raise Mismatch(f"{case}: {path} does not require grad, so it is frozen and never trained")
+            grad = m.attr(f"{path}.grad")
+            if grad is None:
+                raise Mismatch(f"{case}: {path}.grad is None afterwards: no gradient reached it")
+            check_tensor(grad, exp, f"{path}.grad after {case}", device=dev, dtype="float32", rtol=1e-4, atol=1e-5)
+
+
+@points(3, task="model")
+def test_model_learns(student, devices):
+    """SentimentModel: trained with Adam by the grader on the real training sentences, it reaches 70% held-out accuracy"""
+    x_train, y_train, x_test, y_test, V = sentiment_data()
+    for dev in devices:
+        rng = np.random.default_rng(LEARN_SEED)
+        weights = model_weights(rng, V, LEARN_DIM)
+        what = f"training SentimentModel({V}, {LEARN_DIM}) with Adam on {dev}"
+        m = sentiment_model(student, V, LEARN_DIM, dev, weights)
+        opt = named(what, student.new, "Adam", m.call("parameters", keep=True), lr=LEARN_LR)
+        started = time.perf_counter()
+        with student.time_limit(20):
+            for epoch in range(LEARN_EPOCHS):
+                order = rng.permutation(len(x_train))
+                for start in range(0, len(order), LEARN_BATCH):
+                    batch = order[start:start + LEARN_BATCH]
+                    yb = y_train[batch]
+                    named(what, opt.call, "zero_grad")
+                    z = named(what, m.call, "forward", tensor(x_train[batch], dev), keep=True)
+                    zv = z.value()
+                    if not isinstance(zv, TensorData) or zv.shape != (len(batch),):
+                        raise Mismatch(f"{what}: forward on a batch of {len(batch)} did not return logits of shape "
+                                       f"({len(batch)},)")
+                    # d(mean BCE)/d(logits), computed here and sent back for backward()
+                    dz = ((sigmoid(zv.array.astype(np.float64)) - yb) / len(batch)).astype(np.float32)
+                    named(what, z.call, "backward", tensor(dz, dev))
+                    named(what, opt.call, "step")
+                    if time.perf_counter() - started > LEARN_BUDGET:
+                        raise Mismatch(f"{what}: {LEARN_EPOCHS} epochs took more than {LEARN_BUDGET:.0f} s "
+                                       "(the reference needs a few seconds); is forward vectorised?")
+            logits = model_logits(student, m, x_test, dev, f"forward on the {len(x_test)} test sentences on {dev}")
+        if not np.isfinite(logits.array).all():
+            raise Mismatch(f"{what}: the logits on the test sentences contain NaN or infinity")
+        accuracy = float(np.mean((logits.array > 0) == (y_test > 0.5)))
+        if accuracy < LEARN_THRESHOLD:
+            raise Mismatch(f"{what}: after {LEARN_EPOCHS} epochs the held-out accuracy is {accuracy:.1%}, below "
+                           f"{LEARN_THRESHOLD:.0%} (computed by the grader from your model's logits)")
+        table = m.attr("embedding.weight").array
+        if np.any(table[0] != 0):
+            raise Mismatch(f"{what}: the padding row of the embedding table changed during training")
+        if np.allclose(table, weights[0]):
+            raise Mismatch(f"{what}: the embedding table did not change during training")
+        if np.any(table[V - 1] != weights[0][V - 1]):
+            # <unk> never occurs in the training sentences: its row gets no gradient, and Adam moves
+            # a row only after it has had one.
+            raise Mismatch(f"{what}: the row of an index that never occurs in the training data changed; "
+                           "only rows that are looked up may get a gradient")
+
+
+# ================================================================ Task 2: train_epoch
+
+
+@points(2, task="train_epoch")
+def test_train_epoch_mean_loss(student, devices, rng):
+    """train_epoch: with lr = 0 it returns the mean loss over all n examples (small last batch included)"""
+    for dev in devices:
+        v = 9
+        scores = rng.uniform(-1, 1, v)
+        x, y = padded(rng, 10, 6, v), rng.integers(0, 2, 10).astype(np.float32)
+        expected = bce(bag_logits(scores, 0.2, x), y)
+        for batch_size in (3, 4, 10, 16):
+            case = f"train_epoch with SGD(lr=0) on 10 examples, batch_size={batch_size}, on {dev}"
+            m = bag(student, v, dev, scores, 0.2)
+            opt = sgd(student, m, 0.0, "BagOfWords")
+            got = named(case, student.call, "train_epoch", m, opt, tensor(x, dev), tensor(y, dev), batch_size)
+            got = as_float(got, case, "the returned loss")
+            if abs(got - expected) > 1e-5 * max(1.0, abs(expected)):
+                raise Mismatch(f"{case}: returned {got:.6f}, which is not the mean loss over the 10 examples "
+                               "(weight each batch's mean loss by its size; use every example once)")
+
+
+@points(2, task="train_epoch")
+def test_train_epoch_resets_gradients(student, devices):
+    """train_epoch: gradients are reset before every batch (checked with SGD on 7 equal examples, batches of 3)"""
+    row = np.array([0, 0, 1, 2, 2, 3], np.int64)
+    for dev in devices:
+        for label in (1.0, 0.0):
+            n, batch_size, lr, v = 7, 3, 0.5, 5
+            scores, bias = np.array([0.0, 0.3, -0.2, 0.1, 0.7]), -0.1
+            x, y = np.tile(row, (n, 1)), np.full(n, label, np.float32)
+            # All examples are equal, so any order gives the same batches: 3 SGD steps (3 + 3 + 1 examples).
+            s, b = scores.copy(), bias
+            for _ in range(-(-n // batch_size)):
+                gs, gb = bag_gradients(s, b, row[None], np.array([label]))
+                s, b = s - lr * gs, b - lr * gb
+            case = f"train_epoch with SGD(lr={lr}), 7 equal examples of label {label:g}, batch_size=3, on {dev}"
+            m = bag(student, v, dev, scores, bias)
+            named(case, student.call, "train_epoch", m, sgd(student, m, lr, "BagOfWords"), tensor(x, dev),
+                  tensor(y, dev), batch_size)
+            got_s, got_b = bag_state(m)
+            if not (np.allclose(got_s, s, rtol=1e-4, atol=1e-5) and abs(got_b - b) <= 1e-4 + 1e-4 * abs(b)):
+                raise Mismatch(f"{case}: the parameters after the epoch are not those of 3 SGD steps with fresh "
+                               "gradients; call optimizer.zero_grad() before each backward(), and take one step "
+                               "per batch (the last, smaller batch included)")
+
+
+@points(1, task="train_epoch")
+def test_train_epoch_shuffles(student, devices, rng):
+    """train_epoch: the examples are visited in a new random order (torch.randperm) at each call"""
+    for dev in devices:
+        v = 13
+        scores = rng.uniform(-0.5, 0.5, v)
+        x = padded(rng, 12, 5, v)
+        y = np.array([0.0] * 6 + [1.0] * 6, np.float32)
+        finals = []
+        for run in range(2):
+            case = f"train_epoch with SGD(lr=0.5), 12 examples, batch_size=3, call {run + 1} on {dev}"
+            m = bag(student, v, dev, scores, 0.0)
+            named(case, student.call, "train_epoch", m, sgd(student, m, 0.5, "BagOfWords"), tensor(x, dev),
+                  tensor(y, dev), 3)
+            finals.append(np.concatenate([bag_state(m)[0], [bag_state(m)[1]]]))
+        if np.allclose(finals[0], finals[1], rtol=0, atol=1e-7):
+            raise Mismatch(f"two calls of train_epoch from the same start on {dev} trained identically: the "
+                           "batches came in the same order; shuffle with torch.randperm(n) in every epoch")
+
+
+@points(1, task="train_epoch")
+def test_train_epoch_training_mode(student, devices, rng):
+    """train_epoch: puts the model in training mode"""
+    for dev in devices:
+        v = 6
+        m = bag(student, v, dev, rng.uniform(-1, 1, v), 0.0)
+        named("model.eval()", m.call, "eval")
+        x, y = padded(rng, 4, 3, v), np.array([1, 0, 1, 0], np.float32)
+        case = f"train_epoch on a model in evaluation mode on {dev}"
+        named(case, student.call, "train_epoch", m, sgd(student, m, 0.1, "BagOfWords"), tensor(x, dev),
+              tensor(y, dev), 2)
+        if m.attr("training") is not True:
+            raise Mismatch(f"{case}: afterwards the model is still in evaluation mode; call model.train()")
+
+
+# ================================================================ Task 3: evaluate
+
+
+def evaluate_case(student, dev, rng, n, v):
+    """A BagOfWords on `dev` whose logits spread over [-1, 1], many of them between -0.5 and 0.5,
+    with n texts (fewer: ties at 0 are dropped), random labels, and the grader's accuracy."""
+    scores = rng.uniform(-0.6, 0.6, v)
+    x = padded(rng, n, 4, v)
+    z = bag_logits(scores, 0.0, x)
+    x, z = x[np.abs(z) > 1e-3], z[np.abs(z) > 1e-3]   # no ties at 0: every prediction is clear-cut
+    y = rng.integers(0, 2, len(x)).astype(np.float32)
+    return bag(student, v, dev, scores, 0.0), scores, x, y
+
+
+def accuracy(scores, x, y):
+    return float(np.mean((bag_logits(scores, 0.0, x) > 0) == (y > 0.5)))
+
+
+def check_evaluate(student, case, m, x, y, dev, expected):
+    got = as_float(named(case, student.call, "evaluate", m, tensor(x, dev), tensor(y, dev)), case, "the accuracy")
+    if abs(got - expected) > 1e-6:
+        raise Mismatch(f"{case}: returned {got:.4f}, which is not the fraction of correct predictions on the "
+                       "data passed in (predict 1 where the logit is > 0)")
+
+
+@points(2, task="evaluate")
+def test_evaluate_accuracy(student, devices, rng):
+    """evaluate: the accuracy (a float) of the predictions logit > 0, with many logits between -0.5 and 0.5"""
+    for dev in devices:
+        for n in (40, 1, 7):
+            m, scores, x, y = evaluate_case(student, dev, rng, n, 12)
+            check_evaluate(student, f"evaluate on {len(x)} examples on {dev}", m, x, y, dev, accuracy(scores, x, y))
+
+
+@points(1, task="evaluate")
+def test_evaluate_uses_given_data(student, devices, rng):
+    """evaluate: scores exactly the x and y it is given (a slice, flipped labels, other texts)"""
+    for dev in devices:
+        m, scores, x, y = evaluate_case(student, dev, rng, 30, 10)
+        other = padded(rng, 25, 4, 10)
+        datasets = [(f"{len(x)} examples", x, y), ("their first 11", x[:11], y[:11]),
+                    (f"the {len(x)} examples with flipped labels", x, 1 - y),
+                    ("25 other texts", other, (bag_logits(scores, 0.0, other) < 0).astype(np.float32))]
+        for what, xs, ys in datasets:
+            check_evaluate(student, f"evaluate on {what} on {dev}", m, xs, ys, dev, accuracy(scores, xs, ys))
+
+
+@points(1, task="evaluate")
+def test_evaluate_eval_mode(student, devices, rng):
+    """evaluate: leaves the model in evaluation mode"""
+    for dev in devices:
+        m, _, x, y = evaluate_case(student, dev, rng, 10, 8)
+        named("model.train()", m.call, "train")
+        case = f"evaluate on a model in training mode on {dev}"
+        named(case, student.call, "evaluate", m, tensor(x, dev), tensor(y, dev))
+        if m.attr("training") is not False:
+            raise Mismatch(f"{case}: afterwards the model is in training mode; call model.eval()")
+
+
+@points(1, task="evaluate")
+def test_evaluate_leaves_model_unchanged(student, devices, rng):
+    """evaluate: changes neither the parameters nor their gradients"""
+    for dev in devices:
+        m, _, x, y = evaluate_case(student, dev, rng, 20, 8)
+        before = bag_state(m)
+        case = f"evaluate on {dev}"
+        named(case, student.call, "evaluate", m, tensor(x, dev), tensor(y, dev))
+        after = bag_state(m)
+        if not (np.array_equal(before[0], after[0]) and before[1] == after[1]):
+            raise Mismatch(f"{case}: the model's parameters changed")
+        for path in ("scores.weight.grad", "bias.grad"):
+            if m.attr(path) is not None:
+                raise Mismatch(f"{case}: {path} is set afterwards; evaluation must not compute gradients "
+                               "(no backward(), and use torch.no_grad())")
+
+
+# ================================================================ Task 4: train
+
+
+def train_data(rng, n_pos=5, n_neg=3, v=12):
+    """Tokens 1-5 occur only in positive texts, 6-10 only in negative ones, 11 never: every used score
+    gets a gradient of one sign at the start, the bias too (the classes are unbalanced)."""
+    rows, labels = [], []
+    for label, lo, count in ((1.0, 1, n_pos), (0.0, 6, n_neg)):
+        for _ in range(count):
+            rows.append(np.concatenate([[0], rng.integers(lo, lo + 5, 3)]))
+            labels.append(label)
+    x = np.array(rows, np.int64)
+    x[0, 1:] = [1, 2, 3]
+    x[n_pos, 1:] = [8, 9, 10]
+    x[n_pos + 1, 1:] = [6, 7, 6]
+    x[1, 1:] = [4, 5, 5]
+    return x, np.array(labels, np.float32), v
+
+
+def call_train(student, case, m, x, y, dev, **kwargs):
+    history = named(case, student.call, "train", m, tensor(x, dev), tensor(y, dev), **kwargs)
+    if not isinstance(history, dict) or set(history) != {"loss", "test_acc"}:
+        raise Mismatch(f"{case}: train should return a dict with the keys 'loss' and 'test_acc', "
+                       f"got {type(history).__name__}" + (f" with keys {sorted(map(str, history))}"
+                                                           if isinstance(history, dict) else ""))
+    for key in ("loss", "test_acc"):
+        if not isinstance(history[key], list):
+            raise Mismatch(f"{case}: history[{key!r}] should be a list, got a {type(history[key]).__name__}")
+        # The entries are what train_epoch and evaluate return; their types are graded in those tasks,
+        # so a 0-d tensor is accepted here.
+        history[key] = [as_float(v.array.item() if isinstance(v, TensorData) and v.array.size == 1 else v, case,
+                                 f"an entry of history[{key!r}]") for v in history[key]]
+    return history
+
+
+@points(1, task="train")
+def test_train_history(student, devices, rng):
+    """train: returns {"loss": one float per epoch, "test_acc": []} when there is no test data"""
+    for dev in devices:
+        x, y, v = train_data(rng)
+        case = f"train(epochs=3, lr=0.05, batch_size=4, seed=1) without test data on {dev}"
+        history = call_train(student, case, bag(student, v, dev), x, y, dev, epochs=3, lr=0.05, batch_size=4, seed=1)
+        if len(history["loss"]) != 3 or history["test_acc"] != []:
+            raise Mismatch(f"{case}: expected 3 losses and an empty test_acc list, got {len(history['loss'])} "
+                           f"and {len(history['test_acc'])}")
+
+
+@points(2, task="train")
+def test_train_is_seeded(student, devices, rng):
+    """train: the same seed and the same starting model give exactly the same run"""
+    for dev in devices:
+        x, y, v = train_data(rng, 9, 7)
+        scores = rng.uniform(-0.3, 0.3, v)
+        runs = []
+        for run in range(2):
+            case = f"train(epochs=2, lr=0.1, batch_size=3, seed=5), run {run + 1} on {dev}"
+            m = bag(student, v, dev, scores, 0.0)
+            history = call_train(student, case, m, x, y, dev, epochs=2, lr=0.1, batch_size=3, seed=5)
+            runs.append((history["loss"], *bag_state(m)))
+        (loss1, s1, b1), (loss2, s2, b2) = runs
+        if not (np.array_equal(s1, s2) and b1 == b2 and loss1 == loss2):
+            raise Mismatch(f"two runs of train with seed=5 from the same model on {dev} differ: call "
+                           "torch.manual_seed(seed) at the start, so that the shuffling is reproducible")
+
+
+@points(1, task="train")
+def test_train_adam_lr(student, devices, rng):
+    """train: uses Adam with the given learning rate (its first step moves each used parameter by lr)"""
+    for dev in devices:
+        x, y, v = train_data(rng)
+        lr = 0.05
+        g, gb = bag_gradients(np.zeros(v), 0.0, x, y)
+        case = f"train(epochs=1, lr={lr}, batch_size={len(x)}) from zero scores on {dev}: one step"
+        m = bag(student, v, dev, np.zeros(v), 0.0)
+        call_train(student, case, m, x, y, dev, epochs=1, lr=lr, batch_size=len(x), seed=0)
+        s, b = bag_state(m)
+        # Adam's first step is -lr * g / (|g| + eps): a move of lr against the sign of every non-zero gradient.
+        expected = -lr * np.sign(np.concatenate([g, [gb]]))
+        got = np.concatenate([s, [b]])
+        if not np.allclose(got, expected, rtol=1e-3, atol=1e-6):
+            raise Mismatch(f"{case}: the parameters did not move as one Adam step with lr={lr} moves them "
+                           "(use torch.optim.Adam(model.parameters(), lr=lr))")
+
+
+@points(1, task="train")
+def test_train_one_optimizer(student, devices, rng):
+    """train: one Adam optimiser for the whole run, so its running averages carry over between epochs"""
+    for dev in devices:
+        x, y, v = train_data(rng, 6, 2)
+        lr = 0.5
+        case = f"train(epochs=2, lr={lr}, batch_size={len(x)}) from zero scores on {dev}: two steps"
+        m = bag(student, v, dev, np.zeros(v), 0.0)
+        call_train(student, case, m, x, y, dev, epochs=2, lr=lr, batch_size=len(x), seed=0)
+        s, b = bag_state(m)
+        moves = np.abs(np.concatenate([s, [b]]))
+        moved = moves > 1e-6
+        # A new Adam in each epoch makes both steps first steps: every move is exactly 0 or 2 * lr.
+        if moved.any() and np.allclose(moves[moved], 2 * lr, rtol=1e-4, atol=0):
+            raise Mismatch(f"{case}: each epoch's step looks like a first Adam step; create the optimiser once, "
+                           "before the epochs")
+
+
+@points(1, task="train")
+def test_train_test_accuracy(student, devices, rng):
+    """train: history["test_acc"] is evaluate() on x_test, y_test after each epoch, not the training accuracy"""
+    for dev in devices:
+        x, y, v = train_data(rng, 6, 6)
+        x_test, y_test = x[::2], 1 - y[::2]     # the training texts with flipped labels
+        case = f"train(epochs=3, lr=0.2, batch_size=4, seed=2) without test data on {dev}"
+        call_train(student, case, bag(student, v, dev), x, y, dev, epochs=3, lr=0.2, batch_size=4, seed=2)
+        try:
+            student.call("evaluate", bag(student, v, dev), tensor(x_test, dev), tensor(y_test, dev))
+        except StudentRaised:
+            return   # train works, evaluate itself fails: the evaluate tests grade that, not this one
+        case = f"train(epochs=3, lr=0.2, batch_size=4, seed=2) with test data on {dev}"
+        m = bag(student, v, dev, np.zeros(v), 0.0)
+        history = call_train(student, case, m, x, y, dev, epochs=3, lr=0.2, batch_size=4, seed=2,
+                             x_test=tensor(x_test, dev), y_test=tensor(y_test, dev))
+        if len(history["test_acc"]) != 3:
+            raise Mismatch(f"{case}: expected 3 entries in history['test_acc'], got {len(history['test_acc'])}")
+        final = named(case, student.call, "evaluate", m, tensor(x_test, dev), tensor(y_test, dev))
+        final = as_float(final.array.item() if isinstance(final, TensorData) and final.array.size == 1 else final,
+                         case, "evaluate's result")
+        if abs(history["test_acc"][-1] - final) > 1e-9:
+            raise Mismatch(f"{case}: history['test_acc'][-1] is {history['test_acc'][-1]:.4f}, but evaluate on "
+                           f"x_test, y_test gives {final:.4f} for the trained model")

@@ -1,0 +1,13 @@
+# replaces: solution-model
+# bug: returns the linear layer's output as it is, shape (batch, 1) instead of (batch,)
+# caught by: test_model_forward, test_model_padding_invariance, test_model_all_padding, test_model_learns
+class SentimentModel(nn.Module):
+    def __init__(self, vocab_size, embedding_dim, padding_idx=0):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=padding_idx)
+        self.linear = nn.Linear(embedding_dim, 1)
+
+    def forward(self, x):
+        real = (x != self.embedding.padding_idx).unsqueeze(-1).float()
+        pooled = (self.embedding(x) * real).sum(dim=1) / real.sum(dim=1).clamp(min=1)
+        return self.linear(pooled)

@@ -1,0 +1,15 @@
+# replaces: solution-train_epoch
+# bug: averages the batch losses without weighting them by batch size, so a small last batch counts as much as a full one
+# caught by: test_train_epoch_mean_loss
+def train_epoch(model, optimizer, x, y, batch_size):
+    model.train()
+    order = torch.randperm(len(x)).to(x.device)
+    losses = []
+    for start in range(0, len(x), batch_size):
+        batch = order[start:start + batch_size]
+        optimizer.zero_grad()
+        loss = F.binary_cross_entropy_with_logits(model(x[batch]), y[batch])
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return sum(losses) / len(losses)
