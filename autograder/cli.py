@@ -122,6 +122,8 @@ def cmd_grade(args) -> int:
     except DeviceUnavailable as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    if args.device == "auto" and "cuda" not in devices:
+        print("note: no CUDA GPU here: the PyTorch tests run on the CPU, the cuda cases are skipped", file=sys.stderr)
     notebooks, problems = find_notebooks(args.paths)
     for p in problems:
         print(f"error: {p}", file=sys.stderr)
