@@ -24,6 +24,15 @@ def points(n: float, task: str):
     return pytest.mark.grading(points=float(n), task=task)
 
 
+def named(case, fn, *args, **kwargs):
+    """fn(*args, **kwargs), a call into the submission; if it raises, the failure names the case."""
+    try:
+        return fn(*args, **kwargs)
+    except StudentRaised as e:
+        where = f" ({e.where[-1]})" if e.where else ""
+        raise Mismatch(f"{case}: {e}{where}") from None
+
+
 def describe(value) -> str:
     if isinstance(value, TensorData):
         return f"a torch tensor of shape {tuple(value.shape)} ({value.dtype}, on {value.device})"

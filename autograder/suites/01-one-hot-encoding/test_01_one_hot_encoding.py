@@ -8,19 +8,10 @@ from collections import Counter
 
 import numpy as np
 
-from autograder.harness import (Mismatch, StudentRaised, check_array, check_equal, check_tensor, check_unchanged,
+from autograder.harness import (named, Mismatch, StudentRaised, check_array, check_equal, check_tensor, check_unchanged,
                                 describe, expect_error, points, tensor)
 
 # ---------------------------------------------------------------- helpers
-
-
-def named(case, fn, *args, **kwargs):
-    """fn(*args, **kwargs), a call into the submission; if it raises, the failure names the case."""
-    try:
-        return fn(*args, **kwargs)
-    except StudentRaised as e:
-        where = f" ({e.where[-1]})" if e.where else ""
-        raise Mismatch(f"{case}: {e}{where}") from None
 
 
 def tokenize(text):

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import numpy as np
 import torch
 
-from autograder.harness import (Mismatch, StudentRaised, check_array, check_tensor, check_unchanged, expect_error,
+from autograder.harness import (named, Mismatch, StudentRaised, check_array, check_tensor, check_unchanged, expect_error,
                                 points, tensor)
 
 LASAGNE_W = np.arange(15).reshape(3, 5).astype("float32")
@@ -30,15 +30,6 @@ TORCH_SPEED_SHAPE = (200, 500)    # 100k tokens: W[x] ~3 ms, a per-token loop >=
 SPEED_V, SPEED_D = 1000, 16
 
 # ---------------------------------------------------------------- helpers
-
-
-def named(case, fn, *args, **kwargs):
-    """fn(*args, **kwargs), a call into the submission; if it raises, the failure names the case."""
-    try:
-        return fn(*args, **kwargs)
-    except StudentRaised as e:
-        where = f" ({e.where[-1]})" if e.where else ""
-        raise Mismatch(f"{case}: {e}{where}") from None
 
 
 def table(rng, v, d, dtype=np.float32):

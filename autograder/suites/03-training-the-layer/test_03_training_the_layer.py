@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-from autograder.harness import (Mismatch, StudentRaised, check_array, check_tensor, check_unchanged, expect_error,
+from autograder.harness import (named, Mismatch, StudentRaised, check_array, check_tensor, check_unchanged, expect_error,
                                 points, tensor)
 
 EXAMPLE_W = np.arange(15, dtype=np.float32).reshape(5, 3)
@@ -35,15 +35,6 @@ BACKWARD_SPEED_SHAPE, BACKWARD_SPEED_V, BACKWARD_SPEED_D = (400, 500), 1000, 2
 BAG_SPEED_BAGS, BAG_SPEED_MAX_LEN, BAG_SPEED_V, BAG_SPEED_D = 20_000, 8, 1000, 16
 
 # ---------------------------------------------------------------- helpers
-
-
-def named(case, fn, *args, **kwargs):
-    """fn(*args, **kwargs), a call into the submission; if it raises, the failure names the case."""
-    try:
-        return fn(*args, **kwargs)
-    except StudentRaised as e:
-        where = f" ({e.where[-1]})" if e.where else ""
-        raise Mismatch(f"{case}: {e}{where}") from None
 
 
 def table(rng, v, d, dtype=np.float32):

@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 from autograder import REPO
-from autograder.harness import Mismatch, StudentRaised, TensorData, check_tensor, points, tensor
+from autograder.harness import named, Mismatch, StudentRaised, TensorData, check_tensor, points, tensor
 
 MAXLEN = 50
 
@@ -36,15 +36,6 @@ LEARN_THRESHOLD = 0.70
 LEARN_BUDGET = 90.0    # seconds per device for the whole run (the solution needs 1-3 s)
 
 # ---------------------------------------------------------------- helpers
-
-
-def named(case, fn, *args, **kwargs):
-    """fn(*args, **kwargs), a call into the submission; if it raises, the failure names the case."""
-    try:
-        return fn(*args, **kwargs)
-    except StudentRaised as e:
-        where = f" ({e.where[-1]})" if e.where else ""
-        raise Mismatch(f"{case}: {e}{where}") from None
 
 
 def as_float(value, case, what):
