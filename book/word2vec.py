@@ -1,0 +1,371 @@
+"""Skip-gram with negative sampling (SGNS) in PyTorch, and the word-vector benchmarks.
+
+Shared by chapter 5 (`book/05-word2vec.md`) and the benchmark script
+(`book/benchmarks/word2vec_vs_gensim.py`), so that both train and evaluate in the same way.
+
+The trainer follows word2vec / gensim: vocabulary of words seen at least `min_count` times,
+subsampling of frequent words, a dynamic window, `negative` noise words per (center, context)
+pair drawn from the unigram distribution raised to 0.75, and a learning rate decaying linearly
+from `alpha` to `min_alpha` over the run. What differs is the schedule of the updates: instead
+of one pair at a time, a whole epoch of pairs is built with numpy, shuffled, and processed in
+batches; the gradient of each batch is computed by hand (no autograd) and added to the rows it
+concerns with `index_add_` (a sparse update: untouched rows cost nothing).
+"""
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+
+@dataclass
+class Vocab:
+    words: list[str]                     # most frequent first
+    counts: np.ndarray                   # int64, counts[i] of words[i]
+    index: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.index = {w: i for i, w in enumerate(self.words)}
+
+    def __len__(self):
+        return len(self.words)
+
+
+def build_vocab(sentences, min_count: int = 5) -> Vocab:
+    """Words seen at least `min_count` times, most frequent first (ties alphabetical)."""
+    counts = Counter(w for s in sentences for w in s)
+    kept = sorted((w for w, c in counts.items() if c >= min_count), key=lambda w: (-counts[w], w))
+    return Vocab(kept, np.array([counts[w] for w in kept], dtype=np.int64))
+
+
+def encode(sentences, vocab: Vocab) -> tuple[np.ndarray, np.ndarray]:
+    """All in-vocabulary tokens as one int64 array, and the sentence number of each token
+    (out-of-vocabulary words are dropped, as gensim does)."""
+    index = vocab.index
+    ids, sid = [], []
+    for k, s in enumerate(sentences):
+        row = [index[w] for w in s if w in index]
+        ids.extend(row)
+        sid.extend([k] * len(row))
+    return np.array(ids, dtype=np.int64), np.array(sid, dtype=np.int64)
+
+
+def keep_probability(counts: np.ndarray, sample: float) -> np.ndarray:
+    """word2vec's subsampling: word with frequency f (fraction of all tokens) is kept with
+    probability (sqrt(f / sample) + 1) * sample / f, capped at 1."""
+    f = counts / counts.sum()
+    return np.minimum(1.0, (np.sqrt(f / sample) + 1) * sample / f)
+
+
+def subsample(ids, sid, keep, rng):
+    """One epoch's draw of word2vec's subsampling: token t survives with probability keep[ids[t]]."""
+    kept = rng.random(len(ids)) < keep[ids]
+    return ids[kept], sid[kept]
+
+
+def epoch_pairs(ids, sid, keep, window, rng) -> tuple[np.ndarray, np.ndarray]:
+    """(center, context) pairs of one epoch: subsample the tokens, draw a window size
+    b in 1..window for every center, pair it with the words at distance <= b in its
+    sentence; shuffled."""
+    ids, sid = subsample(ids, sid, keep, rng)
+    b = rng.integers(1, window + 1, size=len(ids))
+    centers, contexts = [], []
+    for d in range(1, window + 1):
+        same = sid[:-d] == sid[d:]
+        right = same & (b[:-d] >= d)        # center i, context i + d
+        left = same & (b[d:] >= d)          # center i + d, context i
+        centers += [ids[:-d][right], ids[d:][left]]
+        contexts += [ids[d:][right], ids[:-d][left]]
+    c, o = np.concatenate(centers), np.concatenate(contexts)
+    order = rng.permutation(len(c))
+    return c[order], o[order]
+
+
+def noise_table(counts: np.ndarray, size: int) -> np.ndarray:
+    """word2vec's table of noise words: word i fills a share of the slots equal to its
+    probability count_i^0.75 / sum_j count_j^0.75, so one random slot is one noise word,
+    far cheaper than inverting the distribution."""
+    noise = counts.astype(np.float64) ** 0.75
+    slots = np.maximum(1, np.round(noise / noise.sum() * size)).astype(np.int64)
+    return np.repeat(np.arange(len(counts), dtype=np.int32), slots)
+
+
+def _compile_sentence_kernel():
+    """The CPU engine: word2vec.c's loop (one pair at a time, plain SGD, the threads updating
+    the shared tables without locks, as word2vec.c and gensim do), compiled by numba."""
+    import numba
+
+    @numba.njit(parallel=True, fastmath=True, cache=True, nogil=True)
+    def train_sentences(W_in, W_out, tokens, bounds, reach, table, negative,
+                        alpha_first, alpha_last, seeds):
+        n_sent = len(bounds) - 1
+        threads = len(seeds)
+        dim = W_in.shape[1]
+        n_table = np.uint64(len(table))
+        # each thread takes the sentences that start in its share of the tokens
+        split = np.searchsorted(bounds[:-1], np.arange(threads + 1) * bounds[-1] // threads)
+        # word2vec.c's sigmoid table: 1000 steps over [-6, 6]
+        sigmoid = 1.0 / (1.0 + np.exp(-(np.arange(1000, dtype=np.float32) / 1000 * 2 - 1) * 6))
+        for t in numba.prange(threads):
+            rnd = np.uint64(seeds[t])
+            grad_center = np.empty(dim, dtype=np.float32)
+            for s in range(split[t], split[t + 1]):
+                alpha = np.float32(alpha_first + (alpha_last - alpha_first) * s / max(n_sent, 1))
+                lo, hi = bounds[s], bounds[s + 1]
+                for i in range(lo, hi):
+                    center = tokens[i]
+                    for j in range(max(lo, i - reach[i]), min(hi, i + reach[i] + 1)):
+                        if j == i:
+                            continue
+                        context = tokens[j]
+                        v = W_in[center]
+                        grad_center[:] = 0.0
+                        for k in range(negative + 1):
+                            if k == 0:
+                                target, label = context, np.float32(1.0)
+                            else:
+                                rnd = rnd * np.uint64(25214903917) + np.uint64(11)
+                                target = table[(rnd >> np.uint64(16)) % n_table]
+                                if target == context:
+                                    continue
+                                label = np.float32(0.0)
+                            u = W_out[target]
+                            f = np.float32(0.0)
+                            for x in range(dim):
+                                f += v[x] * u[x]
+                            if f >= 6.0:
+                                g = (label - np.float32(1.0)) * alpha
+                            elif f < -6.0:
+                                g = label * alpha
+                            else:
+                                g = (label - sigmoid[int((f + 6.0) * (1000 / 12))]) * alpha
+                            for x in range(dim):
+                                grad_center[x] += g * u[x]
+                                u[x] += g * v[x]
+                        for x in range(dim):
+                            v[x] += grad_center[x]
+        return 0
+
+    return train_sentences
+
+
+_KERNEL = None
+
+
+@dataclass
+class SGNS:
+    """Skip-gram with negative sampling. `fit` trains; `vectors` is the input table.
+
+    Two engines for one algorithm. On a CPU ("numba"), word2vec.c's loop: pairs in corpus
+    order, one SGD step per pair, `threads` threads on disjoint sentences. On a GPU ("torch"),
+    a whole epoch of pairs is shuffled and processed in batches of `batch`, the gradient of a
+    batch computed by hand and added to the rows it concerns with `index_add_`.
+    """
+    dim: int = 100
+    window: int = 5
+    negative: int = 5
+    min_count: int = 5
+    sample: float = 1e-3
+    alpha: float = 0.025
+    min_alpha: float = 0.0001
+    epochs: int = 5
+    threads: int = 2
+    device: str = "cpu"
+    engine: str = "auto"             # "numba" (CPU), "torch" (any device), auto: numba on CPU
+    batch: int = 4096                # pairs per step of the torch engine
+    chunk: int = 16384               # sentences per call of the numba engine (progress updates)
+    noise_table_size: int = 10_000_000
+    seed: int = 0
+    progress: bool = True
+
+    def fit(self, sentences=None, vocab: Vocab | None = None, ids=None, sid=None):
+        """Train on `sentences` (lists of words), or on an encoded corpus (vocab, ids, sid)."""
+        if ids is None:
+            vocab = build_vocab(sentences, self.min_count)
+            ids, sid = encode(sentences, vocab)
+        self.vocab = vocab
+        engine = self.engine if self.engine != "auto" else ("numba" if self.device == "cpu" else "torch")
+        rng = np.random.default_rng(self.seed)
+        V, d = len(vocab), self.dim
+        # word2vec's initialisation: input vectors uniform in +-0.5/d, output vectors zero
+        W_in = ((rng.random((V, d), dtype=np.float32) - 0.5) / d).astype(np.float32)
+        W_out = np.zeros((V, d), dtype=np.float32)
+        table = noise_table(vocab.counts, self.noise_table_size)
+        keep = keep_probability(vocab.counts, self.sample)
+        # the learning rate decays linearly with the corpus words processed, as in gensim
+        self.total_words = self.epochs * len(ids)
+        from tqdm import tqdm
+        bar = tqdm(total=self.total_words, unit="word", unit_scale=True, disable=not self.progress,
+                   desc=f"word2vec ({engine}, {self.device})", mininterval=1.0)
+        self.pairs = 0
+        start = time.perf_counter()
+        if engine == "numba":
+            self._fit_numba(W_in, W_out, ids, sid, table, keep, rng, bar)
+        else:
+            self._fit_torch(W_in, W_out, ids, sid, table, keep, rng, bar)
+        self.seconds = time.perf_counter() - start
+        self.words_per_second = self.total_words / self.seconds
+        bar.close()
+        return self
+
+    def _alpha(self, words_done: float) -> float:
+        return self.alpha - (self.alpha - self.min_alpha) * words_done / self.total_words
+
+    def _fit_numba(self, W_in, W_out, ids, sid, table, keep, rng, bar):
+        global _KERNEL
+        import numba
+        if _KERNEL is None:
+            _KERNEL = _compile_sentence_kernel()
+        numba.set_num_threads(self.threads)
+        self.W_in, self.W_out = W_in, W_out
+        n = len(ids)
+        for epoch in range(self.epochs):
+            tokens, tsid = subsample(ids, sid, keep, rng)
+            reach = rng.integers(1, self.window + 1, size=len(tokens)).astype(np.int32)
+            tokens = tokens.astype(np.int32)
+            # sentence boundaries in the subsampled stream
+            bounds = np.flatnonzero(np.r_[True, tsid[1:] != tsid[:-1], True]).astype(np.int64)
+            n_sent = len(bounds) - 1
+            self.pairs += int(np.minimum(reach, 10 ** 9).sum() * 2)  # upper bound, for reporting
+            for lo in range(0, n_sent, self.chunk):
+                hi = min(lo + self.chunk, n_sent)
+                part = bounds[lo:hi + 1]
+                done_lo = epoch * n + n * lo / n_sent
+                done_hi = epoch * n + n * hi / n_sent
+                _KERNEL(W_in, W_out, tokens[part[0]:part[-1]], part - part[0], reach[part[0]:part[-1]],
+                        table, self.negative, self._alpha(done_lo), self._alpha(done_hi),
+                        rng.integers(1, 2 ** 62, size=self.threads).astype(np.uint64))
+                bar.update(round(done_hi) - round(done_lo))
+
+    def _fit_torch(self, W_in, W_out, ids, sid, table, keep, rng, bar):
+        torch.set_num_threads(self.threads)
+        dev = torch.device(self.device)
+        gen = torch.Generator(device=dev).manual_seed(self.seed)
+        self.W_in = torch.from_numpy(W_in).to(dev)
+        self.W_out = torch.from_numpy(W_out).to(dev)
+        table = torch.from_numpy(table).to(dev)
+        n = len(ids)
+        for epoch in range(self.epochs):
+            centers, contexts = epoch_pairs(ids, sid, keep, self.window, rng)
+            centers, contexts = torch.from_numpy(centers).to(dev), torch.from_numpy(contexts).to(dev)
+            m = len(centers)
+            self.pairs += m
+            for lo in range(0, m, self.batch):
+                c, o = centers[lo:lo + self.batch], contexts[lo:lo + self.batch]
+                noise = table[torch.randint(len(table), (len(c), self.negative), generator=gen, device=dev)].long()
+                self._step(c, o, noise, self._alpha(epoch * n + n * lo / m))
+                bar.update(round(n * min(lo + self.batch, m) / m) - round(n * lo / m))
+
+    def _step(self, c, o, noise, lr):
+        """One batch of SGD on the negative-sampling loss, gradients by hand."""
+        v = self.W_in[c]                                    # (B, d) center vectors
+        targets = torch.cat([o[:, None], noise], dim=1)     # (B, 1 + K): context, then noise
+        u = self.W_out[targets]                             # (B, 1 + K, d)
+        scores = torch.bmm(u, v[:, :, None]).squeeze(2)     # (B, 1 + K)
+        labels = torch.zeros_like(scores)
+        labels[:, 0] = 1.0
+        g = (torch.sigmoid(scores) - labels) * lr           # d loss / d score, times lr
+        grad_v = torch.bmm(g[:, None, :], u).squeeze(1)     # (B, d)
+        grad_u = g[:, :, None] * v[:, None, :]              # (B, 1 + K, d)
+        self.W_in.index_add_(0, c, grad_v, alpha=-1.0)
+        self.W_out.index_add_(0, targets.reshape(-1), grad_u.reshape(-1, grad_u.shape[2]), alpha=-1.0)
+
+    @property
+    def vectors(self) -> np.ndarray:
+        W = self.W_in
+        return W.cpu().numpy() if isinstance(W, torch.Tensor) else W
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+def unit_rows(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+def similarity_correlation(vectors, index: dict, pairs) -> tuple[float, int]:
+    """Spearman rho between human scores and cosine similarities over the pairs whose two
+    words are in `index`; returns (rho, number of pairs used)."""
+    from scipy.stats import spearmanr
+    unit = unit_rows(vectors)
+    human, model = [], []
+    for a, b, score in pairs:
+        if a in index and b in index:
+            human.append(score)
+            model.append(float(unit[index[a]] @ unit[index[b]]))
+    return float(spearmanr(human, model).statistic), len(human)
+
+
+def analogy_accuracy(vectors, words: list[str], questions, restrict: int = 30_000,
+                     chunk: int = 2048) -> tuple[float, int]:
+    """3CosAdd accuracy on the questions (section, a, b, c, d): the answer is the word whose
+    unit vector is closest (cosine) to b - a + c of unit vectors, excluding a, b and c, searched
+    among the `restrict` most frequent words. Questions with a word outside those are skipped
+    (as gensim does); returns (accuracy on the others, number of questions answered)."""
+    words = words[:restrict]
+    unit = torch.from_numpy(unit_rows(np.asarray(vectors[:restrict], dtype=np.float32)))
+    index = dict(zip(words, range(len(words))))
+    q = np.array([[index[w] for w in row[1:]] for row in questions
+                  if all(w in index for w in row[1:])], dtype=np.int64).reshape(-1, 4)
+    q = torch.from_numpy(q)
+    correct = 0
+    for lo in range(0, len(q), chunk):
+        a, b, c, d = q[lo:lo + chunk].T
+        sims = (unit[b] - unit[a] + unit[c]) @ unit.T
+        rows = torch.arange(len(a))
+        for excluded in (a, b, c):
+            sims[rows, excluded] = -np.inf
+        correct += int((sims.argmax(1) == d).sum())
+    return correct / max(len(q), 1), len(q)
+
+
+def evaluate(vectors, words: list[str], benchmarks: dict) -> dict:
+    """The three scores of a table of word vectors (rows in `words` order, most frequent first)."""
+    index = dict(zip(words, range(len(words))))
+    ws, n_ws = similarity_correlation(vectors, index, benchmarks["wordsim353"])
+    sl, n_sl = similarity_correlation(vectors, index, benchmarks["simlex999"])
+    an, n_an = analogy_accuracy(vectors, words, benchmarks["analogies"])
+    return {"wordsim353_rho": ws, "wordsim353_pairs": n_ws, "simlex999_rho": sl,
+            "simlex999_pairs": n_sl, "analogy_accuracy": an, "analogy_questions": n_an}
+
+
+def load_benchmarks() -> dict:
+    import coursedata
+    return {"wordsim353": coursedata.wordsim353(), "simlex999": coursedata.simlex999(),
+            "analogies": coursedata.google_analogies()}
+
+
+# ---------------------------------------------------------------- the course's vectors
+
+COURSE_HYPERPARAMETERS = dict(dim=100, window=5, negative=5, min_count=5, sample=1e-3, alpha=0.025,
+                              min_alpha=0.0001, epochs=5, threads=2, seed=0)
+
+
+def course_vectors(progress: bool = False) -> tuple[list[str], np.ndarray]:
+    """The chapter 5 vectors: our SGNS with COURSE_HYPERPARAMETERS on Brown + the State of the
+    Union addresses, as (words most frequent first, float32 array (V, 100)).
+
+    Trained once (about a minute on 2 cores) and cached next to the data, keyed by the
+    hyperparameters, the corpus files' SHA-256 and this file's SHA-256, so chapters 5 and 6
+    (and a rebuild) share one training run. Two threads update the tables without locks, as in
+    word2vec.c, so a retraining differs in the last decimals; threads=1 reproduces bit for bit."""
+    import hashlib
+    import json
+    import coursedata
+    key = hashlib.sha256(json.dumps([COURSE_HYPERPARAMETERS, coursedata.SOURCES["brown"]["sha256"],
+                                     coursedata.SOURCES["sotu"]["sha256"],
+                                     hashlib.sha256(open(__file__, "rb").read()).hexdigest()]).encode()).hexdigest()[:16]
+    path = coursedata.CACHE / f"word2vec-course-{key}.npz"
+    if path.exists():
+        saved = np.load(path)
+        return [str(w) for w in saved["words"]], saved["vectors"]
+    model = SGNS(**COURSE_HYPERPARAMETERS, progress=progress).fit(coursedata.word2vec_corpus())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez(tmp, words=np.array(model.vocab.words), vectors=model.vectors)
+    tmp.replace(path)
+    return model.vocab.words, model.vectors
