@@ -1,18 +1,18 @@
-"""Skip-gram with negative sampling (SGNS) in PyTorch, and the word-vector benchmarks.
+"""Skip-gram with negative sampling (SGNS), and the word-vector benchmarks.
 
-Shared by chapter 5 (`book/05-word2vec.md`) and the benchmark script
-(`book/benchmarks/word2vec_vs_gensim.py`), so that both train and evaluate in the same way.
+Shared by chapter 5 (`book/05-word2vec.md`), chapter 6 (through `course_vectors`) and the
+benchmark script (`book/benchmarks/word2vec_vs_gensim.py`), so all train and evaluate alike.
 
 The trainer follows word2vec / gensim: vocabulary of words seen at least `min_count` times,
 subsampling of frequent words, a dynamic window, `negative` noise words per (center, context)
 pair drawn from the unigram distribution raised to 0.75, and a learning rate decaying linearly
-from `alpha` to `min_alpha` over the run. What differs is the schedule of the updates: instead
-of one pair at a time, a whole epoch of pairs is built with numpy, shuffled, and processed in
-batches; the gradient of each batch is computed by hand (no autograd) and added to the rows it
-concerns with `index_add_` (a sparse update: untouched rows cost nothing).
+from `alpha` to `min_alpha` over the run. Two engines schedule the updates: on a CPU, word2vec.c's
+loop (one pair at a time), compiled with numba; on a GPU, shuffled batches of pairs with the
+gradients computed by hand and added to the rows concerned with `index_add_`.
 """
 from __future__ import annotations
 
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -198,9 +198,11 @@ class SGNS:
         # the learning rate decays linearly with the corpus words processed, as in gensim
         self.total_words = self.epochs * len(ids)
         from tqdm import tqdm
+        # in a terminal the bar redraws every second; in a notebook or a log every update is a new
+        # line, so there it updates every 20 s
         bar = tqdm(total=self.total_words, unit="word", unit_scale=True, disable=not self.progress,
-                   desc=f"word2vec ({engine}, {self.device})", mininterval=1.0)
-        self.pairs = 0
+                   desc=f"word2vec ({engine}, {self.device})",
+                   mininterval=1.0 if sys.stderr.isatty() else 20.0)
         start = time.perf_counter()
         if engine == "numba":
             self._fit_numba(W_in, W_out, ids, sid, table, keep, rng, bar)
@@ -229,7 +231,6 @@ class SGNS:
             # sentence boundaries in the subsampled stream
             bounds = np.flatnonzero(np.r_[True, tsid[1:] != tsid[:-1], True]).astype(np.int64)
             n_sent = len(bounds) - 1
-            self.pairs += int(np.minimum(reach, 10 ** 9).sum() * 2)  # upper bound, for reporting
             for lo in range(0, n_sent, self.chunk):
                 hi = min(lo + self.chunk, n_sent)
                 part = bounds[lo:hi + 1]
@@ -252,7 +253,6 @@ class SGNS:
             centers, contexts = epoch_pairs(ids, sid, keep, self.window, rng)
             centers, contexts = torch.from_numpy(centers).to(dev), torch.from_numpy(contexts).to(dev)
             m = len(centers)
-            self.pairs += m
             for lo in range(0, m, self.batch):
                 c, o = centers[lo:lo + self.batch], contexts[lo:lo + self.batch]
                 noise = table[torch.randint(len(table), (len(c), self.negative), generator=gen, device=dev)].long()

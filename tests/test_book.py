@@ -89,3 +89,13 @@ def test_no_solution_or_hidden_test_code_anywhere_in_the_site():
     names = {p.name for p in SITE.rglob("*")}
     assert not any(n.startswith("test_") and n.endswith(".py") for n in names)
     assert not (SITE / "solutions").exists() and not (SITE / "autograder").exists()
+
+
+def test_launch_buttons_open_the_exercise_notebook():
+    for name in EXERCISES:
+        hrefs = [a.get("href", "") for a in page(name).select("a")]
+        for host in ("colab.research.google.com", "mybinder.org", "/hub/user-redirect/"):
+            links = [h for h in hrefs if host in h]
+            assert links, f"{name}: no launch link to {host}"
+            assert all(f"exercises/{name}/{name}.ipynb" in h or
+                       f"exercises%2F{name}%2F{name}.ipynb" in h for h in links), (name, links)

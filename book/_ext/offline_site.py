@@ -4,7 +4,12 @@
   and its loader on every page, twice, which raises a JavaScript error; thebe is switched off in
   _config.yml (launch_buttons.thebe: false), so its scripts and stylesheet are left out.
 - pydata-sphinx-theme logs a console error on a first visit unless a default colour mode is set.
+
+It also points a chapter's launch buttons (Binder, Colab, JupyterHub) at the chapter's exercise
+notebook, exercises/<name>/<name>.ipynb, instead of the page's MyST source: that notebook is what
+a learner runs, and Colab cannot open a .md file.
 """
+from pathlib import Path
 
 
 def _is_thebe(asset) -> bool:
@@ -19,6 +24,26 @@ def drop_thebe(app, pagename, templatename, context, doctree):
             context[key] = [asset for asset in context[key] if not _is_thebe(asset)]
 
 
+def _retarget(button, source: str, target: str):
+    if isinstance(button, dict):
+        if isinstance(button.get("url"), str) and source in button["url"]:
+            button["url"] = button["url"].replace(source, target)
+            button["tooltip"] = f"{button.get('tooltip', 'Launch')}: the exercise notebook"
+        for value in button.values():
+            if isinstance(value, list):
+                for item in value:
+                    _retarget(item, source, target)
+
+
+def launch_the_exercise(app, pagename, templatename, context, doctree):
+    name = Path(pagename).name
+    repo = Path(app.srcdir)
+    exercise = f"exercises/{name}/{name}.ipynb"
+    if pagename.startswith("book/") and (repo / exercise).exists():
+        for button in context.get("header_buttons", []):
+            _retarget(button, f"{pagename}.md", exercise)
+
+
 def default_mode(app, config):
     config.html_context.setdefault("default_mode", "light")   # pydata-sphinx-theme reads it from the context
 
@@ -26,4 +51,5 @@ def default_mode(app, config):
 def setup(app):
     app.connect("config-inited", default_mode)
     app.connect("html-page-context", drop_thebe, priority=900)
+    app.connect("html-page-context", launch_the_exercise, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,533 @@
+"""Hidden tests for exercise 05-word2vec.
+
+Everything is computed here, in the grader: reference pairs, probabilities, losses and
+gradients (torch autograd on the same inputs, and central finite differences of the
+submission's own loss at inputs perturbed here). The submission only returns values.
+Random generators the submission needs are created in the worker with the notebook's
+`default_rng` and passed by handle; every seed is fixed, so each statistical check gives the
+same verdict on every run. Failure messages never show expected values.
+
+The training tests use a planted corpus (groups of words that only co-occur within their
+group) and the real thing: one epoch on the Brown corpus (1,013,319 words) with settings that
+learn fast (dimension 32, learning rate 0.1, subsampling t = 1e-4), after which the input
+vectors must reach a WordSim-353 Spearman correlation of at least 0.10. The solution's numpy
+trainer reaches 0.159-0.177 over seeds 1-3 (20-29 s on a loaded 2-core machine); a table that
+learned nothing scores about 0 (standard error 0.06 over the 274 pairs in the vocabulary).
+"""
+import sys
+from functools import lru_cache
+
+import numpy as np
+import torch
+from scipy.stats import chi2
+
+from autograder import REPO
+from autograder.harness import Mismatch, check_array, check_equal, expect_error, named, points
+
+# ---------------------------------------------------------------- helpers
+
+
+def generator(student, seed):
+    """A np.random.Generator living in the worker, created by the notebook's default_rng."""
+    return named(f"creating default_rng({seed})", student.new, "default_rng", seed).handle
+
+
+def ref_pairs(ids, window):
+    out = []
+    n = len(ids)
+    for i in range(n):
+        for j in range(max(0, i - window), min(n, i + window + 1)):
+            if j != i:
+                out.append((ids[i], ids[j]))
+    return np.array(out, dtype=np.int64).reshape(-1, 2)
+
+
+def chi_square_p(samples, probs):
+    """p-value of Pearson's chi-square test of the samples against probs (cells with p > 0)."""
+    observed = np.bincount(samples.reshape(-1), minlength=len(probs))[: len(probs)]
+    n = samples.size
+    mask = probs > 0
+    if observed[~mask].any():
+        return 0.0
+    expected = n * probs[mask]
+    stat = ((observed[mask] - expected) ** 2 / expected).sum()
+    return float(chi2.sf(stat, mask.sum() - 1))
+
+
+def sgns_reference(v, up, un):
+    """Loss and gradients of the summed negative-sampling loss, with torch autograd."""
+    tv, tp, tn = (torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in (v, up, un))
+    s_pos = (tv * tp).sum(1)
+    s_neg = torch.einsum("bkd,bd->bk", tn, tv)
+    loss = torch.nn.functional.softplus(-s_pos).sum() + torch.nn.functional.softplus(s_neg).sum()
+    loss.backward()
+    return float(loss), tv.grad.numpy(), tp.grad.numpy(), tn.grad.numpy()
+
+
+def ref_cosine(A, B):
+    a = A / np.maximum(np.linalg.norm(A, axis=1, keepdims=True), 1e-300)
+    b = B / np.maximum(np.linalg.norm(B, axis=1, keepdims=True), 1e-300)
+    return a @ b.T
+
+
+# ---------------------------------------------------------------- pairs
+
+
+@points(1, task="pairs")
+def test_pairs_fixed_examples(student):
+    """skipgram_pairs: fixed windows on short sentences (order: centers, then contexts left to right)"""
+    for ids, w in [([4, 7, 1, 9, 2], 1), ([4, 7, 1, 9, 2], 2), ([3, 3, 5], 1), ([8, 0], 3), ([1, 2, 3, 4, 5, 6], 5)]:
+        case = f"ids {ids}, window {w}"
+        got = named(case, student.call, "skipgram_pairs", np.array(ids), w)
+        check_array(got, ref_pairs(ids, w), case, exact=True, dtype="int64")
+
+
+@points(1, task="pairs")
+def test_pairs_fixed_random(student, rng):
+    """skipgram_pairs: fixed windows 1-4 on random sentences of 2-40 words (int32 and int64 ids)"""
+    for n, w, dt in [(2, 1, "int64"), (17, 2, "int32"), (40, 4, "int64"), (9, 3, "int64"), (25, 1, "int32")]:
+        ids = rng.integers(0, 50, n).astype(dt)
+        case = f"a sentence of {n} words ({dt}), window {w}"
+        got = named(case, student.call, "skipgram_pairs", ids, w)
+        check_array(got, ref_pairs(ids.astype(np.int64), w), case, exact=True, dtype="int64")
+
+
+@points(2, task="pairs")
+def test_pairs_dynamic_distances(student):
+    """skipgram_pairs: dynamic window: distance d <= window is used with probability (window - d + 1) / window"""
+    for window, seed in [(5, 11), (3, 12)]:
+        n = 30_000
+        case = f"dynamic window {window} on a sentence of {n} distinct words"
+        got = named(case, student.call, "skipgram_pairs", np.arange(n), window, generator(student, seed))
+        if not isinstance(got, np.ndarray) or got.ndim != 2 or got.shape[1] != 2:
+            raise Mismatch(f"{case}: expected an array of shape (P, 2)")
+        d = got[:, 1] - got[:, 0]
+        if (d == 0).any():
+            raise Mismatch(f"{case}: some pairs have the center as its own context")
+        if np.abs(d).max() > window:
+            raise Mismatch(f"{case}: some pairs are farther apart than the window")
+        for k in range(1, window + 1):
+            share = (d == k).sum() / (n - k)          # right contexts at distance k per center
+            left = (d == -k).sum() / (n - k)
+            expected = (window - k + 1) / window
+            if abs(share - expected) > 0.02 or abs(left - expected) > 0.02:
+                raise Mismatch(f"{case}: contexts at distance {k} are used with probability {share:.3f} "
+                               f"(right) and {left:.3f} (left); (window - d + 1) / window was expected")
+        # one window size per center, the same on both sides
+        centers = got[:, 0]
+        right = np.bincount(centers[d > 0], minlength=n)[window:n - window]
+        left = np.bincount(centers[d < 0], minlength=n)[window:n - window]
+        if not np.array_equal(right, left):
+            raise Mismatch(f"{case}: a center must use the same window size on its left and its right")
+
+
+@points(1, task="pairs")
+def test_pairs_edge_cases(student):
+    """skipgram_pairs: empty and one-word sentences give shape (0, 2); bad window or 2-D ids raise ValueError"""
+    for ids in ([], [7]):
+        case = f"ids {ids}"
+        got = named(case, student.call, "skipgram_pairs", np.array(ids, dtype=np.int64), 2)
+        check_array(got, np.zeros((0, 2), np.int64), case, exact=True, dtype="int64")
+    for case, args in [("window 0", (np.arange(5), 0)), ("window -1", (np.arange(5), -1)),
+                       ("window 2.5", (np.arange(5), 2.5)), ("2-D ids", (np.arange(6).reshape(2, 3), 1))]:
+        expect_error(lambda: student.call("skipgram_pairs", *args), case, "ValueError")
+
+
+def ref_corpus_pairs(ids, sentence_ids, window):
+    rows = []
+    for k in np.unique(sentence_ids):
+        rows.append(ref_pairs(ids[sentence_ids == k], window))
+    out = np.concatenate(rows) if rows else np.zeros((0, 2), np.int64)
+    return out[np.lexsort((out[:, 1], out[:, 0]))]
+
+
+def sorted_pairs(case, got):
+    if not isinstance(got, np.ndarray) or got.ndim != 2 or got.shape[1:] != (2,):
+        raise Mismatch(f"{case}: expected an int64 array of shape (P, 2), got {type(got).__name__}"
+                       + (f" of shape {got.shape}" if isinstance(got, np.ndarray) else ""))
+    return got[np.lexsort((got[:, 1], got[:, 0]))]
+
+
+@points(2, task="pairs")
+def test_corpus_pairs_respect_sentence_boundaries(student, rng):
+    """corpus_pairs: the pairs of every sentence of a corpus, none across a sentence boundary"""
+    cases = [(np.array([1, 2, 3, 4, 5, 6]), np.array([0, 0, 0, 1, 1, 1]), 2),
+             (np.array([9, 8, 7, 6]), np.array([0, 1, 2, 3]), 3)]
+    lengths = rng.integers(1, 12, 60)
+    cases.append((rng.integers(0, 40, lengths.sum()), np.repeat(np.arange(60), lengths), 3))
+    lengths = rng.integers(1, 30, 3000)
+    cases.append((rng.integers(0, 500, lengths.sum()), np.repeat(np.arange(3000), lengths) * 7 + 3, 5))
+    for ids, sid, w in cases:
+        case = f"{len(np.unique(sid))} sentences, {len(ids)} words, window {w}"
+        got = named(case, student.call, "corpus_pairs", ids, sid, w)
+        check_array(sorted_pairs(case, got), ref_corpus_pairs(ids, sid, w), case, exact=True, dtype="int64")
+
+
+# ---------------------------------------------------------------- noise
+
+
+@points(1, task="noise")
+def test_noise_distribution_values(student, rng):
+    """noise_distribution: counts ** 0.75, normalised, float64"""
+    for case, counts in [("counts [10, 1000, 3]", np.array([10, 1000, 3])),
+                         ("500 Zipf-like counts", (100_000 / np.arange(1, 501)).astype(np.int64)),
+                         ("random float counts", rng.random(20) * 50)]:
+        w = counts.astype(np.float64) ** 0.75
+        got = named(case, student.call, "noise_distribution", counts)
+        check_array(got, w / w.sum(), case, dtype="float64", rtol=1e-9, atol=1e-12)
+
+
+@points(1, task="noise")
+def test_noise_distribution_power_zero_errors(student):
+    """noise_distribution: other powers, zero counts get probability 0; negative or all-zero counts raise ValueError"""
+    counts = np.array([5, 0, 20, 1])
+    for power in (1.0, 0.5, 0.0):
+        w = np.where(counts > 0, counts.astype(float) ** power, 0.0)
+        case = f"counts {counts.tolist()}, power {power}"
+        check_array(named(case, student.call, "noise_distribution", counts, power=power), w / w.sum(), case,
+                    dtype="float64", rtol=1e-9, atol=1e-12)
+    for case, bad in [("a negative count", np.array([3, -1, 2])), ("all-zero counts", np.zeros(4))]:
+        expect_error(lambda: student.call("noise_distribution", bad), case, "ValueError")
+
+
+@points(1, task="noise")
+def test_sampler_frequencies(student):
+    """sample_negatives: 200,000 draws follow the given distribution (chi-square test), int64 of the given shape"""
+    probs = 1.0 / np.arange(1, 51)
+    probs[7] = 0.0
+    probs /= probs.sum()
+    case = "200,000 draws (shape (40000, 5)) from a 50-word distribution"
+    got = named(case, student.call, "sample_negatives", probs, (40_000, 5), generator(student, 21))
+    if not isinstance(got, np.ndarray) or got.shape != (40_000, 5) or got.dtype != np.int64:
+        raise Mismatch(f"{case}: expected an int64 array of shape (40000, 5)")
+    if got.min() < 0 or got.max() >= len(probs):
+        raise Mismatch(f"{case}: some samples are not word indices 0 .. 49")
+    if chi_square_p(got, probs) < 1e-4:
+        raise Mismatch(f"{case}: the sampled frequencies do not match the probabilities (chi-square test)")
+
+
+@points(1, task="noise")
+def test_sampler_matches_unigram_075(student):
+    """noise_distribution + sample_negatives: sampled noise words follow unigram ** 0.75"""
+    counts = (50_000 / np.arange(1, 31) ** 1.1).astype(np.int64)
+    case = "200,000 noise words for 30 Zipf-distributed counts"
+    probs = named(case, student.call, "noise_distribution", counts)
+    got = named(case, student.call, "sample_negatives", probs, 200_000, generator(student, 22))
+    if not isinstance(got, np.ndarray) or got.shape != (200_000,):
+        raise Mismatch(f"{case}: expected an array of shape (200000,)")
+    target = counts ** 0.75 / (counts ** 0.75).sum()
+    if chi_square_p(got, target) < 1e-4:
+        raise Mismatch(f"{case}: the frequencies of the samples do not follow counts ** 0.75 (chi-square test)")
+
+
+# ---------------------------------------------------------------- subsample
+
+
+def ref_keep(counts, t):
+    ratio = t / (counts / counts.sum())
+    return np.minimum(1.0, np.sqrt(ratio) + ratio)
+
+
+@points(1, task="subsample")
+def test_keep_probability_values(student):
+    """keep_probability: min(1, sqrt(t/f) + t/f) for several vocabularies and t"""
+    for case, counts, t in [("counts [900, 90, 10], t = 0.01", np.array([900, 90, 10]), 0.01),
+                            ("1,000 Zipf-like counts, t = 1e-3", (1e6 / np.arange(1, 1001)).astype(np.int64), 1e-3),
+                            ("1,000 Zipf-like counts, t = 1e-5", (1e6 / np.arange(1, 1001)).astype(np.int64), 1e-5)]:
+        got = named(case, student.call, "keep_probability", counts, t=t)
+        check_array(got, ref_keep(counts.astype(float), t), case, dtype="float64", rtol=1e-9, atol=1e-12)
+
+
+@points(1, task="subsample")
+def test_keep_probability_default_and_errors(student):
+    """keep_probability: default t = 1e-3; a zero count raises ValueError"""
+    counts = np.array([50_000, 3_000, 400, 20, 1])
+    case = "default t on 5 counts"
+    check_array(named(case, student.call, "keep_probability", counts), ref_keep(counts.astype(float), 1e-3), case,
+                dtype="float64", rtol=1e-9, atol=1e-12)
+    expect_error(lambda: student.call("keep_probability", np.array([3, 0, 2])), "a zero count", "ValueError")
+
+
+@points(1, task="subsample")
+def test_subsample_statistics(student, rng):
+    """subsample: each token is kept with probability keep[token], order preserved"""
+    keep = np.array([0.1, 0.5, 0.9, 1.0])
+    ids = rng.integers(0, 4, 100_000)
+    case = "100,000 tokens of 4 words with keep probabilities [0.1, 0.5, 0.9, 1.0]"
+    got = named(case, student.call, "subsample", ids, keep, generator(student, 31))
+    if not isinstance(got, np.ndarray) or got.ndim != 1:
+        raise Mismatch(f"{case}: expected a 1-D array of kept tokens")
+    total = np.bincount(ids, minlength=4)
+    kept = np.bincount(got, minlength=4)[:4]
+    if np.abs(kept / total - keep).max() > 0.01:
+        raise Mismatch(f"{case}: the share of kept tokens of some word is not its keep probability")
+    j = 0   # got must be a subsequence of ids
+    for tok in got.tolist():
+        while j < len(ids) and ids[j] != tok:
+            j += 1
+        if j == len(ids):
+            raise Mismatch(f"{case}: the kept tokens are not in their original order")
+        j += 1
+
+
+# ---------------------------------------------------------------- loss
+
+
+def loss_inputs(rng, B, K, d, scale=0.5):
+    return (rng.normal(0, scale, (B, d)), rng.normal(0, scale, (B, d)), rng.normal(0, scale, (B, K, d)))
+
+
+def call_loss(student, case, v, up, un):
+    got = named(case, student.call, "sgns_loss_and_grads", v, up, un)
+    if not isinstance(got, (tuple, list)) or len(got) != 4:
+        raise Mismatch(f"{case}: expected a tuple (loss, grad_v, grad_u_pos, grad_u_neg)")
+    return got
+
+
+@points(1, task="loss")
+def test_loss_value(student, rng):
+    """sgns_loss_and_grads: the summed loss of random batches"""
+    for B, K, d in [(1, 1, 3), (7, 5, 10), (32, 15, 20)]:
+        case = f"B = {B}, K = {K}, d = {d}"
+        v, up, un = loss_inputs(rng, B, K, d)
+        loss = call_loss(student, case, v, up, un)[0]
+        if not isinstance(loss, float):
+            raise Mismatch(f"{case}: the loss should be a Python float")
+        check_array(np.array(loss), np.array(sgns_reference(v, up, un)[0]), case, rtol=1e-9, atol=1e-9)
+
+
+@points(2, task="loss")
+def test_loss_gradients_autograd(student, rng):
+    """sgns_loss_and_grads: gradients w.r.t. center, context and noise vectors equal torch autograd's"""
+    for B, K, d in [(1, 1, 3), (7, 5, 10), (32, 15, 20)]:
+        v, up, un = loss_inputs(rng, B, K, d, scale=1.0)
+        _, gv, gp, gn = sgns_reference(v, up, un)
+        got = call_loss(student, f"B = {B}, K = {K}, d = {d}", v, up, un)
+        for name, g, e in [("grad_v", got[1], gv), ("grad_u_pos", got[2], gp), ("grad_u_neg", got[3], gn)]:
+            check_array(g, e, f"{name} for B = {B}, K = {K}, d = {d}", rtol=1e-7, atol=1e-10)
+
+
+@points(2, task="loss")
+def test_loss_gradients_finite_differences(student, rng):
+    """sgns_loss_and_grads: gradients agree with central finite differences of your own loss"""
+    B, K, d = 4, 3, 6
+    v, up, un = loss_inputs(rng, B, K, d, scale=1.0)
+    _, gv, gp, gn = call_loss(student, "B = 4, K = 3, d = 6", v, up, un)
+    eps = 1e-6
+    for name, which, grad in [("v", 0, gv), ("u_pos", 1, gp), ("u_neg", 2, gn)]:
+        for trial in range(3):
+            direction = rng.normal(size=(v, up, un)[which].shape)
+            plus, minus = [list((v, up, un)) for _ in range(2)]
+            plus[which] = plus[which] + eps * direction
+            minus[which] = minus[which] - eps * direction
+            lp = call_loss(student, f"loss at a perturbed {name}", *plus)[0]
+            lm = call_loss(student, f"loss at a perturbed {name}", *minus)[0]
+            numeric = (lp - lm) / (2 * eps)
+            analytic = float((np.asarray(grad) * direction).sum())
+            if not abs(numeric - analytic) <= 1e-5 * max(1.0, abs(numeric)):
+                raise Mismatch(f"the gradient w.r.t. {name} disagrees with the finite-difference slope of "
+                               f"your loss along a random direction (trial {trial + 1})")
+
+
+@points(1, task="loss")
+def test_loss_stable(student):
+    """sgns_loss_and_grads: scores of +-60 give finite, correct loss and gradients"""
+    v = np.array([[60.0], [-60.0]])
+    up = np.array([[1.0], [1.0]])
+    un = np.array([[[1.0], [-1.0]], [[1.0], [-1.0]]])
+    got = call_loss(student, "scores of +-60", v, up, un)
+    ref = sgns_reference(v, up, un)
+    for name, g, e in zip(["loss", "grad_v", "grad_u_pos", "grad_u_neg"], got, ref):
+        check_array(np.asarray(g, dtype=np.float64), np.asarray(e), f"{name} with scores of +-60", rtol=1e-7, atol=1e-9)
+
+
+# ---------------------------------------------------------------- cbow
+
+
+@points(1, task="cbow")
+def test_cbow_values(student, rng):
+    """cbow_average: means of random context rows (repeated words count twice), dtype kept"""
+    for V, d, B, C, dt in [(10, 4, 5, 4, "float64"), (50, 8, 16, 6, "float32"), (3, 2, 4, 2, "float64")]:
+        W = rng.normal(size=(V, d)).astype(dt)
+        ctx = rng.integers(0, V, (B, C))
+        ctx[0, :2] = ctx[0, 0]
+        case = f"table {V} x {d} ({dt}), contexts {B} x {C}"
+        got = named(case, student.call, "cbow_average", W, ctx)
+        check_array(got, W.astype(np.float64)[ctx].mean(axis=1), case, dtype=dt, rtol=1e-5, atol=1e-6)
+
+
+@points(1, task="cbow")
+def test_cbow_shapes(student, rng):
+    """cbow_average: one context word, one center"""
+    W = rng.normal(size=(6, 3))
+    for ctx in (np.array([[4], [1]]), np.array([[2, 5, 0]])):
+        case = f"contexts of shape {ctx.shape}"
+        check_array(named(case, student.call, "cbow_average", W, ctx), W[ctx].mean(axis=1), case, rtol=1e-9)
+
+
+# ---------------------------------------------------------------- similarity
+
+
+@points(1, task="similarity")
+def test_cosine_values(student, rng):
+    """cosine_similarity: random matrices of different lengths and sizes"""
+    for n, m, d in [(1, 1, 3), (5, 8, 4), (20, 3, 16)]:
+        A = rng.normal(size=(n, d)) * rng.uniform(0.1, 10, (n, 1))
+        B = rng.normal(size=(m, d)) * rng.uniform(0.1, 10, (m, 1))
+        case = f"A {n} x {d}, B {m} x {d}"
+        check_array(named(case, student.call, "cosine_similarity", A, B), ref_cosine(A, B), case, rtol=1e-7, atol=1e-9)
+
+
+@points(1, task="similarity")
+def test_cosine_scale_and_zero(student):
+    """cosine_similarity: invariant to the lengths of the vectors; a zero vector gives 0, not nan"""
+    A = np.array([[3.0, 4.0], [30.0, 40.0], [0.0, 0.0]])
+    B = np.array([[4.0, -3.0], [0.6, 0.8], [0.0, 0.0]])
+    expected = np.array([[0.0, 1.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0]])
+    check_array(named("rows of different lengths and zero rows", student.call, "cosine_similarity", A, B),
+                expected, "rows of different lengths and zero rows", rtol=1e-9, atol=1e-9)
+
+
+# A table in which dot products and cosines rank differently: "giant" is long but off-direction.
+SIM_WORDS = ["cat", "dog", "kitten", "car", "giant", "tiger"]
+SIM_W = np.array([[1.0, 0.1, 0.0], [0.8, 0.5, 0.1], [0.5, 0.06, 0.0], [0.0, 0.2, 1.0], [6.0, 6.0, 4.0],
+                  [0.9, 0.0, 0.05]])
+
+
+@points(2, task="similarity")
+def test_most_similar_exact(student):
+    """most_similar: ranking by cosine (not dot product), query excluded, topn, similarities; KeyError for unknown words"""
+    sims = ref_cosine(SIM_W, SIM_W)
+    for query, topn in [("cat", 3), ("car", 2), ("kitten", 5), ("dog", 1)]:
+        q = SIM_WORDS.index(query)
+        order = [i for i in np.argsort(-sims[q], kind="stable") if i != q][:topn]
+        case = f"most_similar of {query!r}, topn = {topn}"
+        got = named(case, student.call, "most_similar", SIM_W, SIM_WORDS, query, topn=topn)
+        if not isinstance(got, list) or not all(isinstance(t, (tuple, list)) and len(t) == 2 for t in got):
+            raise Mismatch(f"{case}: expected a list of (word, similarity) tuples")
+        check_equal([t[0] for t in got], [SIM_WORDS[i] for i in order], case)
+        check_array(np.array([float(t[1]) for t in got]), sims[q, order], f"{case}: the similarities", rtol=1e-7)
+    expect_error(lambda: student.call("most_similar", SIM_W, SIM_WORDS, "zebra"), "an unknown query word", "KeyError")
+
+
+ANALOGY_WORDS = ["man", "woman", "king", "queen", "prince", "apple", "monarch"]
+ANALOGY_W = np.array([
+    [0.0, 0.2, 0.1, 1.0],     # man
+    [0.0, -0.2, 0.1, 1.0],    # woman
+    [1.0, 0.2, 0.0, 1.0],     # king
+    [1.0, -0.2, 0.8, 1.0],    # queen: woman : queen = man : ? is closest to queen itself
+    [0.8, 0.3, -0.3, 0.9],    # prince
+    [0.0, 0.0, 1.0, 0.2],     # apple
+    [12.0, 0.0, 0.0, 9.0],    # monarch: long, so the largest dot product in every question
+])
+
+
+def ref_analogy(a, b, c):
+    unit = ANALOGY_W / np.linalg.norm(ANALOGY_W, axis=1, keepdims=True)
+    idx = {w: i for i, w in enumerate(ANALOGY_WORDS)}
+    target = unit[idx[b]] - unit[idx[a]] + unit[idx[c]]
+    sims = unit @ target
+    for w in (a, b, c):
+        sims[idx[w]] = -np.inf
+    return ANALOGY_WORDS[int(np.argmax(sims))]
+
+
+@points(2, task="similarity")
+def test_analogy_exact(student):
+    """analogy: 3CosAdd on a hand-built table, excluding the three query words; KeyError for unknown words"""
+    for a, b, c in [("man", "king", "woman"), ("woman", "queen", "man"), ("king", "queen", "man"),
+                    ("man", "woman", "king")]:
+        case = f"{a} : {b} = {c} : ?"
+        check_equal(named(case, student.call, "analogy", ANALOGY_W, ANALOGY_WORDS, a, b, c), ref_analogy(a, b, c), case)
+    expect_error(lambda: student.call("analogy", ANALOGY_W, ANALOGY_WORDS, "man", "king", "zebra"),
+                 "an unknown word", "KeyError")
+
+
+# ---------------------------------------------------------------- train
+
+
+def planted_corpus(seed, groups=3, size=6, sentences=150, length=40):
+    rng = np.random.default_rng(seed)
+    parts = [rng.integers(g * size, (g + 1) * size, length) for g in rng.integers(0, groups, sentences)]
+    ids = np.concatenate(parts).astype(np.int64)
+    return ids, np.bincount(ids, minlength=groups * size)
+
+
+@points(1, task="train")
+def test_train_output_and_init(student):
+    """train_sgns: float32 (V, dim) table; with lr = 0 it is word2vec's initialisation, uniform in +-0.5/dim"""
+    ids, counts = planted_corpus(41)
+    case = "train_sgns with lr = 0, dim = 16"
+    with student.time_limit(30):
+        W = named(case, student.call, "train_sgns", ids, counts, dim=16, window=2, epochs=1, lr=0.0, t=1.0)
+    if not isinstance(W, np.ndarray) or W.shape != (len(counts), 16) or W.dtype != np.float32:
+        raise Mismatch(f"{case}: expected a float32 array of shape ({len(counts)}, 16)")
+    if np.abs(W).max() > 0.5 / 16 + 1e-7 or W.std() < 0.25 / 16:
+        raise Mismatch(f"{case}: the initial input vectors should be uniform in [-0.5/dim, 0.5/dim)")
+
+
+@lru_cache(maxsize=None)
+def brown_corpus():
+    """(ids, counts, words) of the Brown corpus as one stream, words seen at least 5 times."""
+    book = str(REPO / "book")
+    if book not in sys.path:
+        sys.path.insert(0, book)
+    import coursedata
+    try:
+        tokens = [w for sentence in coursedata.brown_sentences() for w in sentence]
+        benchmark = coursedata.wordsim353()
+    except coursedata.DataError as e:
+        raise Mismatch(f"the grader could not load its data set, so this test could not run; tell your "
+                       f"instructor ({e})") from None
+    counts = {}
+    for w in tokens:
+        counts[w] = counts.get(w, 0) + 1
+    words = sorted((w for w, c in counts.items() if c >= 5), key=lambda w: (-counts[w], w))
+    index = {w: i for i, w in enumerate(words)}
+    ids = np.array([index[w] for w in tokens if w in index], dtype=np.int64)
+    return ids, np.array([counts[w] for w in words], dtype=np.int64), words, benchmark
+
+
+WORDSIM_MINIMUM = 0.10
+
+
+@points(3, task="train")
+def test_train_wordsim353_on_brown(student):
+    """train_sgns: one epoch on the Brown corpus reaches a WordSim-353 Spearman correlation of at least 0.10"""
+    from scipy.stats import spearmanr
+    ids, counts, words, benchmark = brown_corpus()
+    case = (f"one epoch on Brown ({len(ids):,} words, {len(counts):,} in the vocabulary), dim 32, window 5, "
+            "negative 5, lr 0.1, batch 4096, t 1e-4")
+    with student.time_limit(240):
+        W = named(case, student.call, "train_sgns", ids, counts, dim=32, window=5, negative=5, epochs=1,
+                  lr=0.1, batch=4096, t=1e-4, seed=0)
+    if not isinstance(W, np.ndarray) or W.shape != (len(counts), 32) or not np.isfinite(W).all():
+        raise Mismatch(f"{case}: expected a finite array of shape ({len(counts)}, 32)")
+    index = {w: i for i, w in enumerate(words)}
+    pairs = [(index[a], index[b], score) for a, b, score in benchmark if a in index and b in index]
+    a, b, human = (np.array(col) for col in zip(*pairs))
+    S = ref_cosine(W.astype(np.float64), W.astype(np.float64))
+    rho = float(spearmanr(human, S[a, b]).statistic)
+    if not rho >= WORDSIM_MINIMUM:
+        raise Mismatch(f"{case}: the Spearman correlation with the {len(pairs)} WordSim-353 pairs in the "
+                       f"vocabulary is {rho:.3f}; at least {WORDSIM_MINIMUM} is expected")
+
+
+@points(3, task="train")
+def test_train_planted_groups(student):
+    """train_sgns: words that co-occur (three planted groups) end up with similar vectors"""
+    ids, counts = planted_corpus(42)
+    case = "3 groups of 6 words, 6,000 tokens, 3 epochs"
+    with student.time_limit(30):
+        W = named(case, student.call, "train_sgns", ids, counts, dim=8, window=2, epochs=3, lr=0.05,
+                  batch=128, t=1.0, seed=3)
+    if not isinstance(W, np.ndarray) or W.shape != (len(counts), 8) or not np.isfinite(W).all():
+        raise Mismatch(f"{case}: expected a finite array of shape ({len(counts)}, 8)")
+    S = ref_cosine(W.astype(np.float64), W.astype(np.float64))
+    group = np.arange(len(counts)) // 6
+    same = group[:, None] == group[None, :]
+    off = ~np.eye(len(counts), dtype=bool)
+    within, between = S[same & off].mean(), S[~same].mean()
+    if not within > between + 0.3:
+        raise Mismatch(f"{case}: the mean cosine within a group ({within:.2f}) should exceed the mean cosine "
+                       f"between groups ({between:.2f}) by more than 0.3")

@@ -1,0 +1,55 @@
+"""The course's word2vec trainer (book/word2vec.py): both engines learn, the pieces follow word2vec."""
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import REPO
+
+sys.path.insert(0, str(REPO / "book"))
+import word2vec as w2v  # noqa: E402
+
+
+def planted_sentences(seed=0, groups=4, size=8, sentences=1500, length=12):
+    """Sentences whose words all come from one group: words of a group share their contexts."""
+    rng = np.random.default_rng(seed)
+    return [[f"g{g}w{w}" for w in rng.integers(0, size, length)] for g in rng.integers(0, groups, sentences)]
+
+
+@pytest.mark.parametrize("engine", ["numba", "torch"])
+def test_both_engines_put_words_of_a_group_together(engine):
+    model = w2v.SGNS(dim=16, window=3, epochs=3, sample=1.0, alpha=0.05, engine=engine, batch=256,
+                     threads=1, progress=False).fit(planted_sentences())
+    unit = w2v.unit_rows(model.vectors.astype(np.float64))
+    group = np.array([int(w[1]) for w in model.vocab.words])
+    same = group[:, None] == group[None, :]
+    S = unit @ unit.T
+    within, between = S[same & ~np.eye(len(group), dtype=bool)].mean(), S[~same].mean()
+    assert within > between + 0.4, (within, between)
+
+
+def test_one_thread_reproduces_bit_for_bit():
+    runs = [w2v.SGNS(dim=8, epochs=1, threads=1, progress=False).fit(planted_sentences(1)).vectors
+            for _ in range(2)]
+    assert np.array_equal(*runs)
+
+
+def test_noise_table_follows_counts_to_the_075():
+    counts = np.array([1000, 100, 10, 1])
+    table = w2v.noise_table(counts, 1_000_000)
+    share = np.bincount(table, minlength=4) / len(table)
+    expected = counts ** 0.75 / (counts ** 0.75).sum()
+    assert np.allclose(share, expected, atol=2e-6)
+
+
+def test_epoch_pairs_stay_in_their_sentence():
+    ids = np.arange(30)
+    sid = np.repeat([0, 1, 2], 10)
+    c, o = w2v.epoch_pairs(ids, sid, np.ones(30), window=5, rng=np.random.default_rng(0))
+    assert len(c) > 0 and (c // 10 == o // 10).all() and (c != o).all() and (np.abs(c - o) <= 5).all()
+
+
+def test_keep_probability_is_word2vecs_formula():
+    counts = np.array([900.0, 90.0, 10.0])
+    f = counts / counts.sum()
+    assert np.allclose(w2v.keep_probability(counts, 0.01), np.minimum(1, (np.sqrt(f / 0.01) + 1) * 0.01 / f))
