@@ -26,7 +26,8 @@ def drop_thebe(app, pagename, templatename, context, doctree):
 
 def _retarget(button, source: str, target: str):
     if isinstance(button, dict):
-        if isinstance(button.get("url"), str) and source in button["url"]:
+        url = button.get("url")
+        if isinstance(url, str) and url.startswith("http") and source in url:   # launch links, not downloads
             button["url"] = button["url"].replace(source, target)
             button["tooltip"] = f"{button.get('tooltip', 'Launch')}: the exercise notebook"
         for value in button.values():
