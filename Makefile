@@ -86,7 +86,7 @@ exercises: $(STAMP)
 	$(BIN)/python -m autograder release --out exercises
 
 test: $(STAMP) check-sandbox check-browser book book-instructor
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests --durations=15
 
 clean:
 	rm -rf _build

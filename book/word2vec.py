@@ -107,8 +107,6 @@ def _compile_sentence_kernel():
         n_table = np.uint64(len(table))
         # each thread takes the sentences that start in its share of the tokens
         split = np.searchsorted(bounds[:-1], np.arange(threads + 1) * bounds[-1] // threads)
-        # word2vec.c's sigmoid table: 1000 steps over [-6, 6]
-        sigmoid = 1.0 / (1.0 + np.exp(-(np.arange(1000, dtype=np.float32) / 1000 * 2 - 1) * 6))
         for t in numba.prange(threads):
             rnd = np.uint64(seeds[t])
             grad_center = np.empty(dim, dtype=np.float32)
@@ -141,7 +139,7 @@ def _compile_sentence_kernel():
                             elif f < -6.0:
                                 g = label * alpha
                             else:
-                                g = (label - sigmoid[int((f + 6.0) * (1000 / 12))]) * alpha
+                                g = (label - np.float32(1.0) / (np.float32(1.0) + np.exp(-f))) * alpha
                             for x in range(dim):
                                 grad_center[x] += g * u[x]
                                 u[x] += g * v[x]
@@ -176,7 +174,7 @@ class SGNS:
     device: str = "cpu"
     engine: str = "auto"             # "numba" (CPU), "torch" (any device), auto: numba on CPU
     batch: int = 4096                # pairs per step of the torch engine
-    chunk: int = 16384               # sentences per call of the numba engine (progress updates)
+    chunk: int = 4096                # sentences per call of the numba engine (progress updates)
     noise_table_size: int = 10_000_000
     seed: int = 0
     progress: bool = True
