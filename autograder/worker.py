@@ -1,6 +1,7 @@
 """Runs a submission's code inside the sandbox and answers the grader's calls.
 
-Started by sandbox.py as `python -I worker.py IN_FD OUT_FD`. Everything that
+Forked by zygote.py inside the sandbox, or started by sandbox.py as
+`python -I worker.py IN_FD OUT_FD` where there is no sandbox. Everything that
 runs here is untrusted: this process never decides a score. It executes the
 notebook's code cells, then serves requests (call a function, read an
 attribute) and sends back plain data (protocol.py).
@@ -231,8 +232,8 @@ def describe(e):
     }
 
 
-def main():
-    fd_in, fd_out = int(sys.argv[1]), int(sys.argv[2])
+def run(fd_in, fd_out):
+    """Serve the grader on these pipes until it closes them."""
     os.environ.setdefault("MPLBACKEND", "Agg")
     worker = Worker(fd_in, fd_out)
     # Student prints go to a capped buffer, C-level output nowhere: the
@@ -251,6 +252,10 @@ def main():
         own_stderr.write(traceback.format_exc()[-2000:])
         own_stderr.flush()
         raise
+
+
+def main():
+    run(int(sys.argv[1]), int(sys.argv[2]))
 
 
 if __name__ == "__main__":

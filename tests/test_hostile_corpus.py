@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.sandbox import bwrap_path
 from conftest import load_json, notebook_with, run_grader, solution
 
 BASE = "01-one-hot-encoding"
@@ -46,7 +47,7 @@ def test_corpus_covers_the_attacks():
     attacks = " ".join(header(p, "attack") for p in CORPUS)
     for word in ("comparison", "subclasses", "sys.exit", "KeyboardInterrupt", "signals", "loops forever",
                  "builtins", "pytest", "grader output", "hidden suites", "write", "memory", "network",
-                 "forks", "processes", "disk", "stdout"):
+                 "forks", "processes", "disk", "stdout", "warm parent", "next submission"):
         assert word in attacks, word
 
 
@@ -74,3 +75,39 @@ def test_attack_earns_nothing_and_costs_nothing_else(graded, path):
 
 def test_no_process_outlives_the_batch(graded):
     assert graded[2] == 0
+
+
+CANARY = r'''
+import os
+# Fails every test of texts_to_sequences if anything of an earlier submission is visible.
+def _listing(place):
+    return sorted(os.listdir(place)) if os.path.isdir(place) else []
+def _sysv():
+    with open("/proc/sysvipc/shm") as f:
+        return len(f.read().splitlines()) - 1
+_others = [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, os.getpid(), os.getppid())]
+_traces = _listing("/tmp") + _listing("/dev/shm") + [f"process {p}" for p in _others] + ["System V memory"] * _sysv()
+if _traces:
+    def texts_to_sequences(texts, vocab):
+        raise RuntimeError(f"traces of an earlier submission: {_traces}")
+'''
+# Processes left behind are covered twice: the parent kills them, and the grader, counting the
+# sandbox's processes, throws a sandbox away that still has any (tests/test_sandbox.py).
+TRACE_ATTACKS = ["leaves-files-for-the-next-submission", "attacks-the-warm-parent"]
+
+
+@pytest.mark.skipif(bwrap_path() is None, reason="bubblewrap is not installed")
+@pytest.mark.parametrize("attack", TRACE_ATTACKS)
+def test_the_next_submission_sees_nothing_of_an_attack(tmp_path, attack):
+    """One grading process, the attack first, then a correct submission that
+    looks for traces (files, shared memory, processes) when its cells run."""
+    first = notebook_with(solution(BASE), tmp_path / "1-attack.ipynb",
+                          append=[(Path(__file__).parent / "hostile" / f"{attack}.py").read_text()])
+    canary = notebook_with(solution(BASE), tmp_path / "2-canary.ipynb", append=[CANARY])
+    done = run_grader("grade", first, canary, "--device", "cpu", "--jobs", "1", "--timeout", "5",
+                      "--json", tmp_path / "out.json")
+    records = {Path(r["notebook"]).stem: r for r in load_json(tmp_path / "out.json")}
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert records["1-attack"]["score"] < records["1-attack"]["max_score"]
+    assert records["2-canary"]["score"] == records["2-canary"]["max_score"] > 0, \
+        [t["output"] for t in records["2-canary"]["tests"] if t["score"] < t["max_score"]]

@@ -27,6 +27,9 @@ def connect(port):
 def my_pid():
     return os.getpid()
 
+def processes():
+    return sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
+
 def env_keys():
     return sorted(os.environ)
 
@@ -100,7 +103,7 @@ def test_no_view_of_grader_files_or_network(student, repo):
     for path in (repo / "autograder" / "suites", repo / "solutions", repo / "tests", repo / "README.md", "/etc/passwd"):
         assert student.call("visible", str(path)) is False, path
     assert student.call("connect", 22) in ("ConnectionRefusedError", "OSError")
-    assert student.call("my_pid") < 10  # its own pid namespace
+    assert len(student.call("processes")) < 10  # its own pid namespace: only the sandbox's processes
     assert "PYTHONPATH" not in student.call("env_keys")
     uid, capabilities = student.call("privileges")
     assert uid != 0 and capabilities == 0  # not root, no capabilities
@@ -154,11 +157,11 @@ def orphan():
     subprocess.Popen(["sleep", "300"], start_new_session=True)
     return "started"
 
-def fill_disk():
+def fill_disk(place="/tmp"):
     n = 0
     try:
         while True:
-            with open(f"/tmp/fill{n}", "wb") as f:
+            with open(f"{place}/fill{n}", "wb") as f:
                 f.write(b"x" * (32 << 20))
             n += 1
     except OSError as e:
@@ -208,7 +211,64 @@ def test_processes_do_not_outlive_the_worker():
 def test_disk_is_bounded(hostile):
     kind, files = hostile.call("fill_disk")
     assert kind == "OSError" and files < 16  # a 256 MB private /tmp, not the machine's disk
+    kind, files = hostile.call("fill_disk", "/dev/shm")
+    assert kind == "OSError" and files < 16  # shared memory is bounded the same way
 
 
 def test_stdout_flood_goes_nowhere(hostile):
     assert hostile.call("flood_stdout") == "done"
+
+
+LEAVER = r'''
+import os, subprocess
+
+def leave_traces():
+    """What one submission could leave for the next: files, a process, shared memory."""
+    open("/tmp/left-behind", "w").write("from the last submission")
+    os.makedirs("/tmp/locked/inner")
+    open("/tmp/locked/inner/f", "w").write("x")
+    os.chmod("/tmp/locked/inner", 0)
+    os.chmod("/tmp/locked", 0)
+    if os.path.isdir("/dev/shm"):
+        open("/dev/shm/left", "w").write("x")
+    subprocess.Popen(["sleep", "300"], start_new_session=True)
+
+def traces():
+    shm = sorted(os.listdir("/dev/shm")) if os.path.isdir("/dev/shm") else []
+    mine = os.getpid()
+    others = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, mine, os.getppid())]
+    return sorted(os.listdir("/tmp")), shm, others
+'''
+
+
+@needs_bwrap
+def test_nothing_of_one_submission_reaches_the_next():
+    """Workers are forked from one warm sandbox: files, processes and shared
+    memory left by one are gone before the next starts."""
+    first = Student([(0, LEAVER)], ["cpu"])
+    first.call("leave_traces")
+    files, shm, others = first.call("traces")
+    assert files == ["left-behind", "locked"] and others   # the traces exist while it runs
+    first.close()
+    second = Student([(0, LEAVER)], ["cpu"])
+    try:
+        assert second.call("traces") == ([], [], [])
+    finally:
+        second.close()
+
+
+@needs_bwrap
+def test_a_warm_worker_starts_fast_and_fresh():
+    """The second submission's worker is forked, not started: its start is cheap.
+    (Not a timing assertion: the count of sandboxes started says it.)"""
+    from autograder import sandbox
+    first = Student([(0, "x = 1\ndef get():\n    return x")], ["cpu"])
+    first.call("get")
+    first.close()
+    zygotes = list(sandbox._all_zygotes)
+    second = Student([(0, "def get():\n    return globals().get('x', 'fresh')")], ["cpu"])
+    try:
+        assert second.call("get") == "fresh"   # nothing of the first namespace
+        assert list(sandbox._all_zygotes) == zygotes   # the same sandbox served both
+    finally:
+        second.close()
