@@ -6,6 +6,9 @@ Every comparison runs here, in the trusted grader, on validated plain data
 """
 from __future__ import annotations
 
+import time
+from contextlib import contextmanager
+
 import numpy as np
 import pytest
 
@@ -154,3 +157,65 @@ def check_unchanged(got, original: np.ndarray, case: str):
     arr = got.array if isinstance(got, TensorData) else got
     if not isinstance(arr, np.ndarray) or arr.shape != original.shape or not np.array_equal(arr, original):
         raise Mismatch(f"{case}: the function changed its input in place; it must leave it unmodified")
+
+
+# ---------------------------------------------------------------- speed
+
+# A speed check passes if one of up to 3 timed calls into the submission takes at most
+# SPEED_FACTOR * (best time of the vectorised reference, run here) + SPEED_SLACK seconds.
+SPEED_FACTOR = 5.0
+SPEED_SLACK = 0.02
+
+
+@contextmanager
+def torch_threads(n):
+    """The submission's process runs torch on one thread; the reference does too."""
+    import torch
+    old = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(old)
+
+
+def best_time(fn, repeat=5):
+    """Best of `repeat` timed runs of fn() here, after one warm-up run."""
+    fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def check_speed(case, reference, timed_call, hint, reference_name="vectorised code"):
+    """`timed_call()` returns the seconds of one call into the submission (Student.time_call)."""
+    limit = SPEED_FACTOR * reference + SPEED_SLACK
+    times = []
+    for _ in range(3):
+        times.append(named(case, timed_call))
+        if times[-1] <= limit:
+            return
+    raise Mismatch(f"{case}: your code took {min(times):.3f} s at best, {reference_name} {reference:.4f} s "
+                   f"(the limit is {limit:.3f} s). {hint}")
+
+
+# ---------------------------------------------------------------- data
+
+_loaded: dict = {}
+
+
+def load_once(fn):
+    """Cache a suite's data loader for the whole grading process. (pytest imports
+    a suite afresh for each submission, so a plain lru_cache would reload the data
+    every time.) Results are shared: loaders must return values nobody mutates."""
+    key = (fn.__code__.co_filename, fn.__qualname__)
+
+    def wrapper():
+        if key not in _loaded:
+            _loaded[key] = fn()
+        return _loaded[key]
+    wrapper.__doc__, wrapper.__name__ = fn.__doc__, fn.__name__
+    return wrapper

@@ -7,15 +7,13 @@ the submission's forward pass at W + eps*E and W - eps*E. Failure messages name
 the case that failed, never the expected values. The speed checks time the
 submission with the grader's own clock against vectorised code timed here.
 """
-import time
-from contextlib import contextmanager
 
 import numpy as np
 import torch
 from torch.nn import functional as F
 
-from autograder.harness import (named, Mismatch, StudentRaised, check_array, check_tensor, check_unchanged, expect_error,
-                                points, tensor)
+from autograder.harness import (named, Mismatch, StudentRaised, best_time, check_array, check_speed, check_tensor,
+                                check_unchanged, expect_error, points, tensor, torch_threads)
 
 EXAMPLE_W = np.arange(15, dtype=np.float32).reshape(5, 3)
 EXAMPLE_X = np.array([[1, 3, 3], [4, 3, 0]])
@@ -26,11 +24,8 @@ EMPTY_SHAPES = [(0,), (3, 0), (0, 2, 4)]
 F64 = dict(rtol=1e-10, atol=1e-12)   # float64 values and gradients: rounding only
 EPS = 1e-6                            # finite differences; everything here is linear in W
 
-# Speed checks: the submission passes if one of up to 3 timed calls takes at most
-# SPEED_FACTOR * (best time of the vectorised reference) + SPEED_SLACK seconds.
+# Speed checks (harness.check_speed: 5x the best time of the vectorised reference + 20 ms).
 # Measured on 2 CPU cores: see the numbers next to each speed test.
-SPEED_FACTOR = 5.0
-SPEED_SLACK = 0.02
 BACKWARD_SPEED_SHAPE, BACKWARD_SPEED_V, BACKWARD_SPEED_D = (400, 500), 1000, 2
 BAG_SPEED_BAGS, BAG_SPEED_MAX_LEN, BAG_SPEED_V, BAG_SPEED_D = 20_000, 8, 1000, 16
 
@@ -78,38 +73,6 @@ def ref_bag(W, idx, offsets, mode="sum", psw=None, G=None):
 
 def tolerance(dtype):
     return F64 if np.dtype(dtype) == np.float64 else {}
-
-
-@contextmanager
-def torch_threads(n):
-    """The submission's process runs torch on one thread; the reference does too."""
-    old = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(old)
-
-
-def best_time(fn, repeat=5):
-    fn()  # warm up
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def check_speed(case, reference, timed_call, hint):
-    limit = SPEED_FACTOR * reference + SPEED_SLACK
-    times = []
-    for _ in range(3):
-        times.append(named(case, timed_call))
-        if times[-1] <= limit:
-            return
-    raise Mismatch(f"{case}: your code took {min(times):.3f} s at best, vectorised code {reference:.4f} s "
-                   f"(the limit is {limit:.3f} s). {hint}")
 
 
 def directional_check(case, grad, W, E, G, out_plus, out_minus):

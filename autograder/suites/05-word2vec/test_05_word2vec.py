@@ -15,14 +15,13 @@ trainer reaches 0.159-0.177 over seeds 1-3 (20-29 s on a loaded 2-core machine);
 learned nothing scores about 0 (standard error 0.06 over the 274 pairs in the vocabulary).
 """
 import sys
-from functools import lru_cache
 
 import numpy as np
 import torch
 from scipy.stats import chi2
 
 from autograder import REPO
-from autograder.harness import Mismatch, check_array, check_equal, expect_error, named, points
+from autograder.harness import load_once, Mismatch, check_array, check_equal, expect_error, named, points
 
 # ---------------------------------------------------------------- helpers
 
@@ -466,7 +465,7 @@ def test_train_output_and_init(student):
         raise Mismatch(f"{case}: the initial input vectors should be uniform in [-0.5/dim, 0.5/dim)")
 
 
-@lru_cache(maxsize=None)
+@load_once
 def brown_corpus():
     """(ids, counts, words) of the Brown corpus as one stream, words seen at least 5 times."""
     book = str(REPO / "book")
