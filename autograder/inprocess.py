@@ -20,6 +20,10 @@ class _Remote:
     def __init__(self, student, obj, label):
         self.student, self.obj, self.label = student, obj, label
 
+    @property
+    def handle(self):   # suites pass a Remote's handle back as an argument: here that is the Remote
+        return self
+
     def call(self, method, *args, keep=False, **kwargs):
         fn = self.obj
         for part in method.split("."):

@@ -222,12 +222,15 @@ class PidsCgroup:
     Needs root and a pids controller (cgroup v1 or v2); otherwise absent."""
 
     ROOTS = ("/sys/fs/cgroup/pids", "/sys/fs/cgroup")
+    STALE_AFTER = 600.0   # seconds: an empty cgroup this old belongs to a grader that was killed
+    _swept = False
 
     def __init__(self, max_pids: int):
         self.path = None
         for root in self.ROOTS:
             if root == "/sys/fs/cgroup" and "pids" not in _read("/sys/fs/cgroup/cgroup.controllers"):
                 continue
+            self._sweep(root)
             try:
                 path = tempfile.mkdtemp(prefix="grader-worker-", dir=root)
                 Path(path, "pids.max").write_text(str(max_pids))
@@ -235,6 +238,19 @@ class PidsCgroup:
                 continue
             self.path = path
             return
+
+    @classmethod
+    def _sweep(cls, root: str):
+        """Remove the empty cgroups of graders that were killed (kill -9 skips their clean-up)."""
+        if cls._swept:
+            return
+        cls._swept = True
+        for path in Path(root).glob("grader-worker-*"):
+            try:
+                if time.time() - path.stat().st_mtime > cls.STALE_AFTER and not _read(str(path / "cgroup.procs")).split():
+                    path.rmdir()
+            except OSError:
+                pass
 
     def enter(self):
         """Called in the child before exec: move it into the cgroup."""
