@@ -16,6 +16,7 @@ sandbox's processes itself.
 Control messages are small JSON objects on a SOCK_SEQPACKET socket; the
 worker's pipes come in, and its pidfd goes back, as SCM_RIGHTS.
 """
+import codecs
 import ctypes
 import json
 import os
@@ -94,27 +95,8 @@ class Zygote:
     @staticmethod
     def wipe() -> int:
         """Empty the writable scratch places; returns how many entries remain."""
-        remaining = 0
-        for place in SCRATCH:
-            try:
-                entries = list(os.scandir(place))
-            except OSError:
-                continue
-            for entry in entries:
-                try:
-                    if entry.is_dir(follow_symlinks=False):
-                        os.chmod(entry.path, 0o700)
-                        shutil.rmtree(entry.path, onerror=_chmod_and_retry)
-                    else:
-                        os.unlink(entry.path)
-                except OSError:
-                    pass
-            try:
-                remaining += len(os.listdir(place))
-            except OSError:
-                pass
-        remaining += clear_sysv_ipc()
-        return remaining
+        mounts = mount_points()
+        return sum(wipe_folder(place, mounts) for place in SCRATCH if os.path.isdir(place)) + clear_sysv_ipc()
 
     def reset(self) -> dict:
         left = self.kill_others()
@@ -174,12 +156,51 @@ class Zygote:
         socket.send_fds(self.control, [json.dumps(reply).encode()], list(fds))
 
 
-def _chmod_and_retry(function, path, _excinfo):
+def mount_points() -> set[str]:
+    with open("/proc/self/mounts") as f:
+        return {codecs.decode(line.split()[1], "unicode_escape") for line in f if len(line.split()) > 1}
+
+
+def wipe_folder(folder: str, mounts: set[str]) -> int:
+    """Remove everything in `folder` but the sandbox's own mounts (the Python installation
+    is bound under /tmp when it lives there) and the folders leading to them, which are
+    emptied of everything else in turn. Returns how many entries could not be removed."""
+    remaining = 0
     try:
-        os.chmod(os.path.dirname(path), 0o700)
-        function(path)
+        entries = list(os.scandir(folder))
     except OSError:
-        pass
+        return 1
+    for entry in entries:
+        path = entry.path
+        if path in mounts:
+            continue
+        if any(m.startswith(path + "/") for m in mounts):
+            remaining += wipe_folder(path, mounts)
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                _make_removable(path)
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                os.unlink(path)
+        except OSError:
+            pass
+        remaining += os.path.lexists(path)
+    return remaining
+
+
+def _make_removable(folder: str):
+    """A submission may leave folders without permissions (mode 0): open them all up first.
+    os.walk lists a folder's subfolders before it enters them, so each is opened in time."""
+    os.chmod(folder, 0o700)
+    for root, dirs, _ in os.walk(folder):
+        for name in dirs:
+            path = os.path.join(root, name)
+            try:
+                if not os.path.islink(path):
+                    os.chmod(path, 0o700)
+            except OSError:
+                pass
 
 
 def clear_sysv_ipc() -> int:

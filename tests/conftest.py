@@ -14,6 +14,25 @@ EXERCISES = sorted(p.name for p in (REPO / "autograder" / "suites").iterdir()
                    if p.is_dir() and (REPO / "solutions" / p.name / f"{p.name}.ipynb").exists())
 
 
+# Student-side code: what a submission can see of earlier ones. Files and folders under `place`,
+# leaving out the sandbox's own mounts (the Python installation is bound under /tmp when it
+# lives there, as in a clone under /tmp) and the empty folders that lead to them.
+SCRATCH_LISTING = r'''
+import os
+
+def scratch_listing(place):
+    with open("/proc/self/mounts") as f:
+        mounts = {line.split()[1] for line in f}
+    found = []
+    for root, dirs, files in os.walk(place):
+        dirs[:] = [d for d in dirs if os.path.join(root, d) not in mounts]
+        found += [os.path.join(root, name) for name in files]
+        found += [os.path.join(root, d) for d in dirs
+                  if not any(m.startswith(os.path.join(root, d) + "/") for m in mounts)]
+    return sorted(found)
+'''
+
+
 def solution(name: str) -> Path:
     return REPO / "solutions" / name / f"{name}.ipynb"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from autograder.sandbox import bwrap_path
-from conftest import load_json, notebook_with, run_grader, solution
+from conftest import SCRATCH_LISTING, load_json, notebook_with, run_grader, solution
 
 BASE = "01-one-hot-encoding"
 CORPUS = sorted((Path(__file__).parent / "hostile").glob("*.py"))
@@ -77,22 +77,18 @@ def test_no_process_outlives_the_batch(graded):
     assert graded[2] == 0
 
 
-CANARY = r'''
-import os
+CANARY = SCRATCH_LISTING + r'''
 # Fails every test of texts_to_sequences if anything of an earlier submission is visible.
-def _listing(place):
-    return sorted(os.listdir(place)) if os.path.isdir(place) else []
 def _sysv():
     with open("/proc/sysvipc/shm") as f:
         return len(f.read().splitlines()) - 1
 _others = [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, os.getpid(), os.getppid())]
-_traces = _listing("/tmp") + _listing("/dev/shm") + [f"process {p}" for p in _others] + ["System V memory"] * _sysv()
+_traces = (scratch_listing("/tmp") + scratch_listing("/dev/shm") + [f"process {p}" for p in _others]
+           + ["System V memory"] * _sysv())
 if _traces:
     def texts_to_sequences(texts, vocab):
         raise RuntimeError(f"traces of an earlier submission: {_traces}")
 '''
-# Processes left behind are covered twice: the parent kills them, and the grader, counting the
-# sandbox's processes, throws a sandbox away that still has any (tests/test_sandbox.py).
 TRACE_ATTACKS = ["leaves-files-for-the-next-submission", "attacks-the-warm-parent"]
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from autograder.sandbox import Limits, StudentRaised, TensorData, WorkerDied, bwrap_path, tensor
 from autograder.student import Missing, Student
+from conftest import SCRATCH_LISTING
 
 needs_bwrap = pytest.mark.skipif(bwrap_path() is None, reason="bubblewrap is not installed")
 
@@ -234,11 +235,10 @@ def leave_traces():
     subprocess.Popen(["sleep", "300"], start_new_session=True)
 
 def traces():
-    shm = sorted(os.listdir("/dev/shm")) if os.path.isdir("/dev/shm") else []
     mine = os.getpid()
     others = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, mine, os.getppid())]
-    return sorted(os.listdir("/tmp")), shm, others
-'''
+    return scratch_listing("/tmp"), scratch_listing("/dev/shm"), others
+''' + SCRATCH_LISTING
 
 
 @needs_bwrap
@@ -248,7 +248,7 @@ def test_nothing_of_one_submission_reaches_the_next():
     first = Student([(0, LEAVER)], ["cpu"])
     first.call("leave_traces")
     files, shm, others = first.call("traces")
-    assert files == ["left-behind", "locked"] and others   # the traces exist while it runs
+    assert "/tmp/left-behind" in files and "/tmp/locked" in files and shm and others   # while it runs
     first.close()
     second = Student([(0, LEAVER)], ["cpu"])
     try:
@@ -272,3 +272,27 @@ def test_a_warm_worker_starts_fast_and_fresh():
         assert list(sandbox._all_zygotes) == zygotes   # the same sandbox served both
     finally:
         second.close()
+
+
+def test_the_wipe_keeps_the_sandbox_mounts_and_removes_everything_else(tmp_path):
+    """The parent's wipe of /tmp, run here on a folder laid out like the sandbox's /tmp when the
+    course lives under /tmp: a bound Python installation, with a submission's files around it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    venv = tmp_path / "clone" / ".venv"
+    (venv / "lib").mkdir(parents=True)
+    (venv / "lib" / "keep.py").write_text("x")
+    (tmp_path / "clone" / "planted").write_text("x")      # beside the mount: goes
+    (tmp_path / "left-behind").write_text("x")
+    (tmp_path / "locked" / "inner").mkdir(parents=True)
+    (tmp_path / "locked" / "inner" / "f").write_text("x")
+    (tmp_path / "locked" / "inner").chmod(0)
+    (tmp_path / "locked").chmod(0)
+    autograder = Path(__file__).resolve().parents[1] / "autograder"
+    code = (f"import sys; sys.path.insert(0, {str(autograder)!r}); from zygote import wipe_folder; "
+            f"print(wipe_folder({str(tmp_path)!r}, {{{str(venv)!r}}}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "0"
+    left = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
+    assert left == ["clone", "clone/.venv", "clone/.venv/lib", "clone/.venv/lib/keep.py"]
