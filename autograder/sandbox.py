@@ -290,6 +290,20 @@ def _read(path: str) -> str:
 _warned_no_bwrap = False
 
 
+def _kill_tree(proc: subprocess.Popen, cgroup: PidsCgroup):
+    """Kill a child, its process group and everything in its cgroup (in or out of the group)."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            proc.kill()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+    cgroup.kill_all()
+
+
 def _copy_worker_files() -> str:
     folder = tempfile.mkdtemp(prefix="grader-worker-")
     here = Path(__file__).parent
@@ -330,16 +344,7 @@ class PlainProcess:
         return self.proc.stderr.read(2000).decode(errors="replace") if self.proc.stderr else ""
 
     def kill(self):
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                self.proc.kill()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
-        self.cgroup.kill_all()  # whatever it started, in or out of its process group
+        _kill_tree(self.proc, self.cgroup)
 
     def close(self):
         self.kill()
@@ -460,16 +465,10 @@ class Zygote:
         if getattr(self, "destroyed", False):
             return
         self.destroyed = True
-        if getattr(self, "proc", None) is not None and self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                self.proc.kill()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
-        self.cgroup.kill_all()
+        if getattr(self, "proc", None) is not None:
+            _kill_tree(self.proc, self.cgroup)
+        else:
+            self.cgroup.kill_all()
         self.sock.close()
         self.log.close()
         shutil.rmtree(self.dir, ignore_errors=True)
