@@ -190,12 +190,17 @@ def best_time(fn, repeat=5):
     return min(times)
 
 
-def check_speed(case, reference, timed_call, hint, reference_name="vectorised code"):
-    """`timed_call()` returns the seconds of one call into the submission (Student.time_call)."""
+def check_speed(case, reference, timed_call, hint, reference_name="vectorised code", *, check):
+    """A speed point needs a correct result in time. `timed_call()` makes one call
+    into the submission (Student.time_call or Remote.time_call) and returns its
+    Timed; `check(value)` raises Mismatch unless the timed call's result, read
+    back after the timing, is right. Every timed result is checked."""
     limit = SPEED_FACTOR * reference + SPEED_SLACK
     times = []
     for _ in range(3):
-        times.append(named(case, timed_call))
+        timed = named(case, timed_call)
+        check(named(case, timed.result.value))
+        times.append(timed.seconds)
         if times[-1] <= limit:
             return
     raise Mismatch(f"{case}: your code took {min(times):.3f} s at best, {reference_name} {reference:.4f} s "

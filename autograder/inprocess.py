@@ -33,6 +33,17 @@ class _Remote:
     def __call__(self, *args, keep=False, **kwargs):
         return self.student._finish(self.obj, args, kwargs, keep, f"{self.label}(...)")
 
+    def time_call(self, method, *args, sync=False, **kwargs):
+        import time
+        from autograder.student import Timed
+        fn = self.obj
+        for part in method.split("."):
+            fn = getattr(fn, part)
+        args = [self.student._arg(a) for a in args]
+        start = time.perf_counter()
+        value = fn(*args, **kwargs)
+        return Timed(time.perf_counter() - start, _Remote(self.student, value, f"the result of {method}()"))
+
     def attr(self, path, keep=False):
         obj = self.obj
         for part in path.split(".") if path else []:
@@ -114,9 +125,10 @@ class InProcessStudent:
         import time
         fn = self._lookup(name)
         args = [self._arg(a) for a in args]
+        from autograder.student import Timed
         start = time.perf_counter()
-        fn(*args, **kwargs)
-        return time.perf_counter() - start
+        value = fn(*args, **kwargs)
+        return Timed(time.perf_counter() - start, _Remote(self, value, f"the result of {name}()"))
 
     def time_limit(self, seconds):
         from contextlib import nullcontext

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from autograder import protocol
 from autograder.sandbox import Limits, StudentRaised, Worker, WorkerDied
@@ -98,11 +99,13 @@ class Student:
         return self._request({"op": "call", **_target(name), "args": list(args), "kwargs": kwargs},
                              f"{name}()")[0]
 
-    def time_call(self, name: str, *args, sync: bool = False, **kwargs) -> float:
-        """Wall-clock seconds for one call, measured here (the submission
-        cannot fake this clock); the result is discarded in the worker."""
-        msg = {"op": "call", **_target(name), "args": list(args), "kwargs": kwargs, "discard": True, "sync": sync}
-        return self._request(msg, f"{name}()")[1]
+    def time_call(self, name: str, *args, sync: bool = False, **kwargs) -> "Timed":
+        """One call timed with the grader's clock (the submission cannot fake it).
+        The result stays in the worker, so its transfer is not timed; a speed
+        check reads it afterwards and checks it (a fast wrong answer earns nothing)."""
+        msg = {"op": "call", **_target(name), "args": list(args), "kwargs": kwargs, "keep": True, "sync": sync}
+        handle, seconds = self._request(msg, f"{name}()")
+        return Timed(seconds, Remote(self, handle, f"the result of {name}()"))
 
     def put(self, value, label: str = "input") -> "Remote":
         """Place a value (an array, a tensor) in the worker and keep it there,
@@ -117,6 +120,13 @@ class Student:
         return Remote(self, handle, f"{cls}")
 
 
+@dataclass
+class Timed:
+    """A timed call: its wall-clock seconds and its result, kept in the worker."""
+    seconds: float
+    result: "Remote"
+
+
 class Remote:
     """An object living in the worker: call its methods, read or set attributes."""
 
@@ -129,6 +139,14 @@ class Remote:
                "kwargs": kwargs, "keep": keep}
         value, _ = self.student._request(msg, what)
         return Remote(self.student, value, f"{what}") if keep else value
+
+    def time_call(self, method: str, *args, sync: bool = False, **kwargs) -> Timed:
+        """Like Student.time_call, for a method of this object."""
+        what = f"{self.label}.{method}()"
+        msg = {"op": "call", "target": self.handle, "method": method.split("."), "args": list(args),
+               "kwargs": kwargs, "keep": True, "sync": sync}
+        handle, seconds = self.student._request(msg, what)
+        return Timed(seconds, Remote(self.student, handle, f"the result of {what}"))
 
     def __call__(self, *args, keep: bool = False, **kwargs):
         value, _ = self.student._request({"op": "call", "target": self.handle, "args": list(args),

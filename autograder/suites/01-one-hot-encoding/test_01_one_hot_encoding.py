@@ -8,7 +8,7 @@ from collections import Counter
 
 import numpy as np
 
-from autograder.harness import (named, Mismatch, StudentRaised, check_array, check_equal, check_tensor, check_unchanged,
+from autograder.harness import (named, Mismatch, check_array, check_equal, check_tensor, check_unchanged,
                                 describe, expect_error, points, tensor)
 
 # ---------------------------------------------------------------- helpers

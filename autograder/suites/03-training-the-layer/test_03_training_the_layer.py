@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-from autograder.harness import (named, Mismatch, StudentRaised, best_time, check_array, check_speed, check_tensor,
+from autograder.harness import (named, Mismatch, best_time, check_array, check_speed, check_tensor,
                                 check_unchanged, expect_error, points, tensor, torch_threads)
 
 EXAMPLE_W = np.arange(15, dtype=np.float32).reshape(5, 3)
@@ -209,11 +209,13 @@ def test_embedding_backward_speed(student, rng):
     def reference():
         dW = np.zeros((v, d), np.float32)
         np.add.at(dW, x.reshape(-1), G.reshape(-1, d))
+        return dW
 
-    check_speed(f"embedding_backward with x of shape {x.shape}", best_time(reference),
-                lambda: student.time_call("embedding_backward", hg, hx, v),
+    case = f"embedding_backward with x of shape {x.shape}"
+    expected = reference()
+    check_speed(case, best_time(reference), lambda: student.time_call("embedding_backward", hg, hx, v),
                 "Is there a Python loop over the tokens, or a one-hot matrix? Scatter-add all tokens at once "
-                "(np.add.at)")
+                "(np.add.at)", check=lambda got: check_array(got, expected, case, dtype="float32", rtol=1e-4, atol=1e-4))
 
 
 # ---------------------------------------------------------------- EmbeddingFunction and MyEmbedding
@@ -672,7 +674,10 @@ def test_embedding_bag_speed(student, devices, rng):
 
         with torch_threads(1):
             ref = best_time(reference)
-        check_speed(f"embedding_bag(mode='mean') with {BAG_SPEED_BAGS:,} bags on {dev}", ref,
-                    lambda: student.time_call("embedding_bag", hw, hi, ho, mode="mean", sync=True),
+        case = f"embedding_bag(mode='mean') with {BAG_SPEED_BAGS:,} bags on {dev}"
+        expected = ref_bag(W, idx, offsets, "mean")
+        check_speed(case, ref, lambda: student.time_call("embedding_bag", hw, hi, ho, mode="mean", sync=True),
                     "Is there a Python loop over the bags? Find each token's bag with one torch call "
-                    "(repeat_interleave or searchsorted) and sum the rows per bag with index_add")
+                    "(repeat_interleave or searchsorted) and sum the rows per bag with index_add",
+                    check=lambda got: check_tensor(got, expected, case, device=dev, dtype="float32", rtol=1e-4,
+                                                   atol=1e-5))

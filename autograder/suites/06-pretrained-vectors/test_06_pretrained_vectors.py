@@ -252,15 +252,22 @@ def test_align_fast(student, rng):
     case = "pretrained_matrix on 20,000 entries and 60,000 pretrained words"
     try:
         with student.time_limit(10):
-            seconds = student.time_call("pretrained_matrix", itos, words, vectors)
+            timed = student.time_call("pretrained_matrix", itos, words, vectors)
     except StudentRaised as e:
         raise Mismatch(f"{case}: raised {e.type}: {e.message[:200]}") from None
     except Exception as e:  # the worker was stopped at the time limit
         raise Mismatch(f"{case}: did not finish within 10 s ({type(e).__name__}); look words up in a dict "
                        "built once from `words`") from None
-    if seconds > 3.0:
-        raise Mismatch(f"{case}: took {seconds:.1f} s (the reference needs well under a second); look words up in "
-                       "a dict built once, not with words.index() or `in words`")
+    # The timed result must be the right one: a fast wrong answer earns nothing.
+    got = named(case, timed.result.value)
+    exp_matrix, exp_found = reference_matrix(itos, words, vectors)
+    if not (isinstance(got, tuple) and len(got) == 2 and all(isinstance(g, TensorData) for g in got)
+            and got[0].shape == exp_matrix.shape and np.array_equal(got[1].array, exp_found)
+            and np.array_equal(got[0].array[exp_found], exp_matrix[exp_found])):
+        raise Mismatch(f"{case}: the result is wrong (the tests above say how)")
+    if timed.seconds > 3.0:
+        raise Mismatch(f"{case}: took {timed.seconds:.1f} s (the reference needs well under a second); look words up "
+                       "in a dict built once, not with words.index() or `in words`")
 
 
 # ================================================================ Task 2: coverage
