@@ -182,12 +182,36 @@ def sgd(student, m, lr, label):
                  m.call("parameters", keep=True), lr=lr)
 
 
-def seed_notebook_torch(student, seed):
-    """torch.manual_seed(seed) in the worker, on the notebook's own torch module (reached through
-    the setup cell's BagOfWords class), so that the grader knows the next torch.randperm."""
-    what = f"torch.manual_seed({seed}) in the notebook"
+def notebook_module(student, name, what):
+    """The module `name` (torch, sys, io) as the notebook imported it in its setup cell, reached
+    through the setup cell's BagOfWords class; it stays in the worker."""
     namespace = named(what, Remote(student, "BagOfWords", "BagOfWords").attr, "__init__.__globals__", keep=True)
-    named(what, namespace.call("__getitem__", "torch", keep=True).call, "manual_seed", seed, keep=True)
+    return named(what, namespace.call, "__getitem__", name, keep=True)
+
+
+def seed_notebook_torch(student, seed):
+    """torch.manual_seed(seed) in the worker, on the notebook's own torch module, so that the
+    grader knows the next torch.randperm."""
+    what = f"torch.manual_seed({seed}) in the notebook"
+    named(what, notebook_module(student, "torch", what).call, "manual_seed", seed, keep=True)
+
+
+def printed_by(student, call):
+    """call() with the notebook's sys.stdout and sys.stderr (where tqdm writes) sent to an
+    io.StringIO made in the worker: returns (call's result, what was written)."""
+    what = "catching what the notebook prints"
+    sys_module = notebook_module(student, "sys", what)
+    sink = named(what, notebook_module(student, "io", what).call, "StringIO", keep=True)
+    saved = {name: sys_module.attr(name, keep=True) for name in ("stdout", "stderr")}
+    for name in saved:
+        named(what, sys_module.set, name, sink)
+    try:
+        result = call()
+    finally:
+        for name, stream in saved.items():
+            named(what, sys_module.set, name, stream)
+    text = named(what, sink.call, "getvalue")
+    return result, text if isinstance(text, str) else ""
 
 
 def randperm(seed, n, draws=1):
@@ -580,11 +604,18 @@ def check_evaluate(student, case, m, x, y, dev, expected):
 
 @points(2, task="evaluate")
 def test_evaluate_accuracy(student, devices, rng):
-    """evaluate: the accuracy (a float) of the predictions logit > 0, with many logits between -0.5 and 0.5"""
+    """evaluate: the accuracy (a float) of the predictions logit > 0, with many logits between -0.5 and 0.5, and some exactly 0"""
     for dev in devices:
         for n in (40, 1, 7):
             m, scores, x, y = evaluate_case(student, dev, rng, n, 12)
             check_evaluate(student, f"evaluate on {len(x)} examples on {dev}", m, x, y, dev, accuracy(scores, x, y))
+        # A logit of exactly 0 (a text of only padding; two words whose scores cancel) is probability
+        # 0.5 and predicted 0: the rule is logit > 0.
+        scores = np.array([0.0, 0.25, -0.25, 0.5, -0.5, 0.75])
+        x = np.array([[0, 0, 0], [0, 1, 2], [3, 4, 0], [0, 0, 5], [0, 2, 2], [1, 2, 0]])
+        y = np.array([0, 1, 0, 1, 0, 0], np.float32)
+        case = f"evaluate on 6 examples, 4 of them with a logit of exactly 0, on {dev}"
+        check_evaluate(student, case, bag(student, 6, dev, scores, 0.0), x, y, dev, accuracy(scores, x, y))
 
 
 @points(1, task="evaluate")
@@ -721,7 +752,7 @@ def check_trained_as_driven(case, m, driven, start, history=None, expected=None)
 
 @points(1, task="train")
 def test_train_history(student, devices, rng):
-    """train: returns {"loss": one float per epoch, "test_acc": []} when there is no test data"""
+    """train: returns {"loss": one float per epoch, "test_acc": []} without test data; a progress bar only with progress=True"""
     for dev in devices:
         x, y, v = train_data(rng)
         scores = rng.uniform(-0.3, 0.3, v)
@@ -729,10 +760,17 @@ def test_train_history(student, devices, rng):
         case = f"train(epochs=3, lr=0.05, batch_size=4, seed=1) without test data on {dev}"
         m = bag(student, v, dev, scores, 0.0)
         start = bag_state(m)
-        history = call_train(student, case, m, x, y, dev, **config)
+        history, printed = printed_by(student, lambda: call_train(student, case, m, x, y, dev, **config))
         if len(history["loss"]) != 3 or history["test_acc"] != []:
             raise Mismatch(f"{case}: expected 3 losses and an empty test_acc list, got {len(history['loss'])} "
                            f"and {len(history['test_acc'])}")
+        if printed:
+            raise Mismatch(f"{case}: train printed {len(printed)} characters with progress=False; it should "
+                           "print nothing (tqdm(..., disable=not progress))")
+        _, printed = printed_by(student, lambda: call_train(student, f"{case}, progress=True", bag(student, v, dev),
+                                                            x, y, dev, **config, progress=True))
+        if not printed:
+            raise Mismatch(f"{case}, progress=True: no progress bar was shown; show one with tqdm over the epochs")
         driven = bag(student, v, dev, scores, 0.0)
         expected = driven_run(student, driven, x, y, dev, **config)
         check_trained_as_driven(case, m, driven, start, history, expected)
