@@ -803,10 +803,39 @@ def results_document(mutants, results, equivalent, sampled, names, command) -> d
                                     "near an hour on 2 cores"} for k, v in sampled.items()},
         "summary": summary,
         "equivalent": {i: r for i, r in equivalent.items() if i in known},
+        # outcome: with the equivalent list applied; graded: what the grading said
         "mutants": [{**m.record(), "outcome": outcome_of(m.id, results, equivalent),
+                     "graded": results.get(m.id, {}).get("outcome", "not-graded"),
                      **{k: v for k, v in results.get(m.id, {}).items() if k != "outcome"}}
                     for m in mutants],
     }
+
+
+def _graded(record: dict) -> str:
+    """A results file record's own grading outcome (files without "graded" stored survived as equivalent)."""
+    return record.get("graded") or ("survived" if record["outcome"] == "equivalent" else record["outcome"])
+
+
+def recorded(doc: dict) -> tuple[list, dict]:
+    """A results file's mutants (as objects with id, exercise, task) and results (id -> result)."""
+    from types import SimpleNamespace
+    mutants = [SimpleNamespace(**{k: m[k] for k in ("id", "exercise", "task", "description")}) for m in doc["mutants"]]
+    results = {m["id"]: {**{k: v for k, v in m.items() if k not in ("outcome", "graded")}, "outcome": _graded(m)}
+               for m in doc["mutants"] if _graded(m) != "not-graded"}
+    return mutants, results
+
+
+def rescore(doc: dict, equivalent: dict) -> dict:
+    """The results file with the equivalent list applied again (no grading: the list changed, not the code)."""
+    mutants, results = recorded(doc)
+    doc = copy.deepcopy(doc)
+    doc["summary"] = summarise(mutants, results, equivalent)
+    ids = {m.id for m in mutants}
+    doc["equivalent"] = {i: r for i, r in equivalent.items() if i in ids}
+    for m in doc["mutants"]:
+        m["graded"] = _graded(m)
+        m["outcome"] = outcome_of(m["id"], results, equivalent)
+    return doc
 
 
 # ---------------------------------------------------------------- command line
@@ -848,7 +877,18 @@ def main(argv=None) -> int:
     p.add_argument("--no-baseline", action="store_true", help="do not grade the solution's tasks first")
     p.add_argument("--list", action="store_true", help="list the mutants (id and description); grade nothing")
     p.add_argument("--show", metavar="ID", help="show one mutant as a diff of its cell")
+    p.add_argument("--rescore", metavar="RESULTS", help="apply tests/mutation_equivalent.txt to a results file again "
+                                                        "(after editing the list; nothing is graded)")
     args = p.parse_args(argv)
+
+    if args.rescore:
+        path = Path(args.rescore)
+        doc = rescore(json.loads(path.read_text()), read_equivalent())
+        path.write_text(json.dumps(doc, indent=1) + "\n")
+        mutants, results = recorded(doc)
+        print_report(mutants, results, read_equivalent(), doc.get("sampled", {}))
+        print(f"rescored {path}")
+        return 0
 
     if args.show:
         ex = args.show.split(":")[0]
