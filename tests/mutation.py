@@ -552,7 +552,8 @@ def read_equivalent(path: Path = EQUIVALENT_FILE) -> dict[str, str]:
             line = raw.strip()
             if not line or line.startswith("#"):
                 continue
-            ident, _, reason = line.partition("#")
+            # an id may hold '#' itself (the '#2' of a repeated mutant): the reason starts at ' #'
+            ident, _, reason = line.partition(" #")
             out[ident.strip()] = reason.strip()
     return out
 

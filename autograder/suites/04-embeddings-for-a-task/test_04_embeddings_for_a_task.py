@@ -548,11 +548,11 @@ def test_train_epoch_shuffles(student, devices, rng):
             got_s, got_b = bag_state(m)
             if not (np.allclose(got_s, s, rtol=1e-4, atol=1e-5) and abs(got_b - b) <= 1e-4 + 1e-4 * abs(b)):
                 unshuffled = sgd_epoch(scores, 0.0, x, y, lr, batch_size, np.arange(n))
-                hint = (" it walked through the examples in their given order" if np.allclose(got_s, unshuffled[0],
-                        rtol=1e-4, atol=1e-5) else "")
+                hint = (" (they are those of the examples in their given order)"
+                        if np.allclose(got_s, unshuffled[0], rtol=1e-4, atol=1e-5) else "")
                 raise Mismatch(f"{case}: the parameters after the epoch are not those of SGD over the batches of "
-                               f"torch.randperm(n);{hint or ' shuffle'} with order = torch.randperm(n) from torch's "
-                               "global generator, then batches order[i:i + batch_size]")
+                               f"torch.randperm(n){hint}; draw order = torch.randperm(n) from torch's global "
+                               "generator, then take the batches order[i:i + batch_size]")
 
 
 @points(1, task="train_epoch")
