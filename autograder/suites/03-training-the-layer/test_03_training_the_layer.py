@@ -691,10 +691,15 @@ def test_embedding_bag_errors(student, devices, rng):
     """embedding_bag: ValueError for per_sample_weights with mode="mean" and for an unknown mode"""
     W = table(rng, 5, 3)
     idx, offsets = np.array([1, 2, 3]), np.array([0, 2])
+    psw = np.ones(3, np.float32)
     for dev in devices:
         args = (tensor(W, dev), tensor(idx, dev), tensor(offsets, dev))
-        expect_error(lambda: student.call("embedding_bag", *args, mode="mean",
-                                          per_sample_weights=tensor(np.ones(3, np.float32), dev)),
+        # The same arguments are valid with mode="sum" and with mode="mean" without weights: a function
+        # that raises ValueError whatever it is given does not earn this point.
+        check_bag(student, f"the valid call with mode='sum' and per_sample_weights on {dev}", W, idx, offsets, dev,
+                  "sum", psw)
+        check_bag(student, f"the valid call with mode='mean' on {dev}", W, idx, offsets, dev, "mean")
+        expect_error(lambda: student.call("embedding_bag", *args, mode="mean", per_sample_weights=tensor(psw, dev)),
                      f"per_sample_weights with mode='mean' on {dev}", "ValueError")
         expect_error(lambda: student.call("embedding_bag", *args, mode="prod"), f"mode='prod' on {dev}", "ValueError")
 
