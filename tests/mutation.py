@@ -558,8 +558,8 @@ def read_equivalent(path: Path = EQUIVALENT_FILE) -> dict[str, str]:
             line = raw.strip()
             if not line or line.startswith("#"):
                 continue
-            ident, _, reason = line.partition("#")
-            out[ident.strip()] = reason.strip()
+            ident, *reason = line.split(None, 1)      # ids hold no space, but may end in #2
+            out[ident] = reason[0].removeprefix("#").strip() if reason else ""
     return out
 
 

@@ -227,6 +227,13 @@ def test_equivalent_list_names_existing_mutants_with_reasons():
         assert len(reason) > 10, f"tests/mutation_equivalent.txt: {ident} needs a reason after '#'"
 
 
+def test_equivalent_list_format(tmp_path):
+    listed = tmp_path / "equivalent.txt"
+    listed.write_text("# a comment\n\nex:task:3:const:1_to_2#2  # the second one: why\nex:task:4:stmt:del-Assign\t# tab\n")
+    assert mutation.read_equivalent(listed) == {"ex:task:3:const:1_to_2#2": "the second one: why",
+                                                 "ex:task:4:stmt:del-Assign": "tab"}
+
+
 def test_slow_task_sample_is_fixed():
     mutants = mutation.generate(["05-word2vec"])
     a, sampled = mutation.cap_slow_tasks(mutants)
