@@ -34,7 +34,7 @@ MAX_NOTEBOOK_BYTES = 100 << 20
 MAX_JSON_TOKENS = 2_000_000
 SOLUTIONS = REPO / "solutions"
 # In a Gradescope bundle, which has no solutions: every exercise's name and grade ids.
-EXERCISE_INDEX = SUITES / "exercises.json"
+EXERCISE_INDEX = REPO / "autograder" / "exercises.json"
 
 _OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 
