@@ -18,6 +18,7 @@ from autograder.text import safe_line, safe_path, safe_text
 
 
 def main(argv=None) -> int:
+    from autograder.gradescope import GRADESCOPE_BUDGET
     from autograder.grading import DEFAULT_BUDGET
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -58,7 +59,7 @@ def main(argv=None) -> int:
     b.add_argument("--out", help="zip to write (default: gradescope-<exercise>.zip)")
     b.add_argument("--visibility", default="after_due_date", help="Gradescope visibility of the hidden tests: "
                    "visible, hidden, after_due_date (default) or after_published")
-    b.add_argument("--budget", type=positive, default=DEFAULT_BUDGET, metavar="SECONDS",
+    b.add_argument("--budget", type=positive, default=GRADESCOPE_BUDGET, metavar="SECONDS",
                    help="seconds allowed for grading one submission (default: %(default)g; keep it well under "
                         "the assignment's Gradescope timeout, 600 s by default)")
 
@@ -67,7 +68,7 @@ def main(argv=None) -> int:
     gr.add_argument("--submission", default="/autograder/submission")
     gr.add_argument("--results", default="/autograder/results/results.json")
     gr.add_argument("--visibility", default="after_due_date")
-    gr.add_argument("--budget", default=str(DEFAULT_BUDGET), metavar="SECONDS")
+    gr.add_argument("--budget", default=None, metavar="SECONDS")
 
     args = parser.parse_args(argv)
     return {"grade": cmd_grade, "release": cmd_release, "course": cmd_course,

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from autograder.gradescope import validate_results
+from autograder.gradescope import GRADESCOPE_BUDGET, validate_results
 from conftest import EXERCISES, exercise, notebook_with, run_grader, solution
 
 NAME = "02-table-lookup"
@@ -27,6 +27,8 @@ def test_bundle_holds_what_gradescope_needs_and_no_solutions(bundle):
     assert f"autograder/suites/{NAME}/test_{NAME.replace('-', '_')}.py" in names
     assert not any(n.startswith("solutions/") or n.startswith("exercises/") for n in names)
     assert not any(n.startswith("autograder/suites/") and f"/{NAME}/" not in n for n in names)
+    run_autograder = zipfile.ZipFile(bundle).read("run_autograder").decode()
+    assert f'--budget "${{COURSE_GRADER_BUDGET:-{GRADESCOPE_BUDGET:g}}}"' in run_autograder
     # every exercise's grade ids, so a notebook of another exercise is recognised: all public
     index = json.loads(zipfile.ZipFile(bundle).read("autograder/exercises.json"))
     assert set(index) == set(EXERCISES)
@@ -85,7 +87,8 @@ def test_another_exercise_is_graded_as_the_assignments_and_flagged(bundle, tmp_p
     suite (not zeroed without tests), and the output names both exercises."""
     results = run_as_gradescope(bundle, tmp_path, solution("01-one-hot-encoding"))
     assert results["score"] == 0 and sum(t["max_score"] for t in results["tests"]) == 30
-    assert "names the exercise 01-one-hot-encoding; this assignment expects 02-table-lookup" in results["output"]
+    assert ("names the exercise 01-one-hot-encoding (its metadata), but the exercise expected here is "
+            "02-table-lookup (from this assignment)") in results["output"]
 
 
 def test_the_right_notebook_under_another_name_is_graded(bundle, tmp_path):
