@@ -56,11 +56,14 @@ class Notebook:
                 if c.get("cell_type") == "code" and not is_grade_cell(c)]
 
     def grade_ids(self) -> set[str]:
-        return {nbgrader_meta(c)["grade_id"] for c in self.cells if "grade_id" in nbgrader_meta(c)}
+        return {nbgrader_meta(c)["grade_id"] for c in self.cells if isinstance(nbgrader_meta(c).get("grade_id"), str)}
 
 
 def nbgrader_meta(cell: dict) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {})
+    # Defensive although read_notebook checks the types: other code reads unchecked notebooks with it.
+    meta = cell.get("metadata")
+    meta = meta.get("nbgrader") if isinstance(meta, dict) else None
+    return meta if isinstance(meta, dict) else {}
 
 
 def is_grade_cell(cell: dict) -> bool:
@@ -70,7 +73,9 @@ def is_grade_cell(cell: dict) -> bool:
 
 def cell_source(cell: dict) -> str:
     src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
+    if isinstance(src, list):
+        src = "".join(s for s in src if isinstance(s, str))
+    return src if isinstance(src, str) else ""
 
 
 # ---------------------------------------------------------------- finding and opening files
