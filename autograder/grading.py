@@ -166,7 +166,10 @@ def choose_exercise(nb, expected: str | None, expected_from: str) -> tuple[str, 
 
     With an expected exercise (the instructor's choice), that one is graded and a
     notebook naming another is flagged. Without, the notebook's own account decides,
-    as before, and a file name that says otherwise is noted."""
+    unless its file name names another exercise: then which one the instructor wants
+    is unclear, and guessing could grade an easier exercise than the one assigned
+    (a chapter-1 notebook saved as 05-word2vec.ipynb), so it is not graded and the
+    message asks for --exercise."""
     said = claims(nb)
     if expected is not None:
         if expected not in known_exercises():
@@ -180,11 +183,11 @@ def choose_exercise(nb, expected: str | None, expected_from: str) -> tuple[str, 
     exercise = identify(nb)
     stem = nb.path.stem
     by_name = [name for name in known_exercises() if stem.startswith(name) and name != exercise]
-    notes = []
     if by_name and said:
-        notes.append(f"the file name says {by_name[0]}, but the notebook names the exercise {exercise} "
-                     f"({said[0][1]}): it was graded as {exercise} (choose with --exercise)")
-    return exercise, None, notes
+        raise BadNotebook(f"the file name says {by_name[0]}, but the notebook names the exercise {exercise} "
+                          f"({said[0][1]}): not graded, since which exercise is expected here is unclear. "
+                          f"Grade it with --exercise NAME (the assignment's exercise)")
+    return exercise, None, []
 
 
 def grade_safely(path, devices: list[str], limits: Limits | None = None, **options) -> dict:

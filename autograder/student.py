@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from autograder import protocol
-from autograder.sandbox import Limits, StudentRaised, Worker, WorkerDied
+from autograder.sandbox import START_TIMEOUT, Limits, StudentRaised, Worker, WorkerDied
 from autograder.text import safe_line, safe_text
 
 MAX_RESTARTS = 8   # a crash costs one restart (~2 s); past this the rest fail
@@ -84,7 +84,7 @@ class Student:
         what = "running the notebook's cells"
         self._time_for(self.limits.load_timeout, what)
         self.starts += 1
-        worker = Worker(self.devices, self.limits)
+        worker = Worker(self.devices, self.limits, start_timeout=self._time_for(START_TIMEOUT, "starting the worker"))
         try:
             header, buffers = self._timed_request(worker, {"op": "load", "cells": [list(c) for c in self.cells]},
                                                   self.limits.load_timeout, what)
