@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from autograder import protocol
+from autograder.text import safe_line, safe_text
 
 WORKER_FILES = ("worker.py", "protocol.py", "zygote.py", "seccomp.py")
 START_TIMEOUT = 60.0
@@ -71,10 +72,13 @@ class StudentRaised(Exception):
     """The student's code raised; carries the exception's name and message as data."""
 
     def __init__(self, error: dict, what: str):
-        self.type = str(error.get("type", "Exception"))
-        self.mro = [str(n) for n in error.get("mro", [])]
-        self.message = str(error.get("message", ""))[:1000]
-        self.where = [str(w) for w in error.get("where", [])]
+        # All of it is the submission's text: bounded and made safe to store and print here.
+        def strings(value, limit, count=20):
+            return [safe_line(v, limit) for v in value[:count]] if type(value) is list else []
+        self.type = safe_line(error.get("type", "Exception"), 100)
+        self.mro = strings(error.get("mro"), 100)
+        self.message = safe_text(error.get("message", ""), 1000)
+        self.where = strings(error.get("where"), 300, 3)
         super().__init__(f"{what} raised {self.type}: {self.message}")
 
     def is_a(self, *names: str) -> bool:
@@ -721,7 +725,7 @@ class Worker:
     """One isolated child process holding one submission's namespace: forked
     by the sandbox's zygote, or, without bubblewrap, a fresh interpreter."""
 
-    def __init__(self, devices: list[str], limits: Limits):
+    def __init__(self, devices: list[str], limits: Limits, start_timeout: float = START_TIMEOUT):
         self.limits = limits
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
@@ -746,7 +750,7 @@ class Worker:
         self.received = 0   # bytes of all replies so far, bounded by limits.replies_mb
         self.reader = protocol.Reader(self._read_exact, max_total=limits.reply_mb << 20)
         try:
-            self.info = self._receive(START_TIMEOUT, "starting the grading process")
+            self.info = self._receive(start_timeout, "starting the grading process")
         except BaseException:
             self.close()
             raise
@@ -828,7 +832,10 @@ class Worker:
             self.kill()
             return "it stopped answering"
         if code < 0:
-            sig = signal.Signals(-code).name
+            try:
+                sig = signal.Signals(-code).name
+            except ValueError:
+                sig = f"signal {-code}"
             hint = " (probably the memory limit)" if -code in (signal.SIGKILL, signal.SIGSEGV, signal.SIGABRT) else ""
             return f"killed by {sig}{hint}"
         if code == 0:
@@ -836,7 +843,7 @@ class Worker:
         err = self.proc.stderr_tail().strip().splitlines()
         if any("MemoryError" in line or "Cannot allocate" in line for line in err):
             return "out of memory"
-        return f"exit status {code}" + (f" ({err[-1]})" if err else "")
+        return f"exit status {code}" + (f" ({safe_line(err[-1], 300)})" if err else "")
 
     def request(self, msg: dict, timeout: float, what: str):
         """Send a request and wait for its reply; `timeout` bounds both together."""

@@ -130,3 +130,60 @@ def test_the_next_submission_sees_nothing_of_an_attack(tmp_path, attack):
     assert records["1-attack"]["score"] < records["1-attack"]["max_score"]
     assert records["2-canary"]["score"] == records["2-canary"]["max_score"] > 0, \
         [t["output"] for t in records["2-canary"]["tests"] if t["score"] < t["max_score"]]
+
+
+# Attacks on the grader's side of the pipes. Each costs its author points wherever it strikes
+# (a stalled pipe fails whichever test sends the next request), so they are graded apart from the
+# corpus above: what matters is that the batch goes on, the grader stays small, and the correct
+# submission graded in the same process keeps full marks.
+TRANSPORT_ATTACKS = {
+    "replies-a-gigabyte": "import numpy as np\ndef one_hot(indices, num_classes):\n"
+                          "    return np.zeros(1 << 30, np.uint8)\n",
+    "stops-reading-requests": "import protocol, time\ndef one_hot(indices, num_classes):\n"
+                              "    protocol.Reader.read_message = lambda self: time.sleep(10**6)\n    return None\n",
+    "sends-a-deeply-nested-reply": "import protocol\ndef one_hot(indices, num_classes):\n"
+                                   "    body = b'[' * 200000 + b']' * 200000\n"
+                                   "    protocol.frame = lambda h, b=(): len(body).to_bytes(8, 'big') + bytes(4) + body\n"
+                                   "    return None\n",
+}
+
+PEAK_RSS = r'''
+import subprocess, sys, time
+proc = subprocess.Popen(sys.argv[1:])
+peak = 0
+while proc.poll() is None:
+    try:
+        status = open(f"/proc/{proc.pid}/status").read()
+        peak = max(peak, int(status.split("VmHWM:")[1].split()[0]))
+    except (OSError, IndexError):
+        pass
+    time.sleep(0.1)
+print(peak, flush=True)
+sys.exit(proc.returncode)
+'''
+
+
+def test_floods_and_stalls_neither_stop_the_batch_nor_swell_the_grader(tmp_path):
+    import os
+    import sys
+    import time
+    from conftest import REPO
+    notebook_with(solution(BASE), tmp_path / "0-correct.ipynb")
+    for name, cell in TRANSPORT_ATTACKS.items():
+        notebook_with(solution(BASE), tmp_path / f"{name}.ipynb", append=[cell])
+    notebook_with(solution(BASE), tmp_path / "z-correct-after.ipynb")
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", PEAK_RSS, sys.executable, "-m", "autograder", "grade", str(tmp_path),
+                           "--device", "cpu", "--jobs", "1", "--timeout", "5", "--json", str(tmp_path / "out.json")],
+                          cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True,
+                          timeout=900)
+    elapsed = time.monotonic() - started
+    records = {Path(r["notebook"]).stem: r for r in load_json(tmp_path / "out.json")}
+    assert done.returncode == 0, done.stderr[-2000:]
+    for name in ("0-correct", "z-correct-after"):
+        assert records[name]["score"] == records[name]["max_score"] > 0, records[name]
+    for name in TRANSPORT_ATTACKS:
+        assert records[name]["status"] == "graded" and records[name]["score"] < records[name]["max_score"], name
+    peak_mb = int(done.stdout.split()[-1]) / 1024   # the wrapper prints it last
+    assert peak_mb < 1024, f"the grading process grew to {peak_mb:.0f} MB"   # torch imported: ~500 MB
+    assert elapsed < 600

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -191,7 +192,8 @@ def test_ids_are_unique_stable_and_readable():
     for m in first:
         exercise, task, line, operator, detail = m.id.split(":", 4)
         assert (exercise, task, int(line), operator) == ("00-demo", "demo", m.line, m.operator)
-        assert detail.split("#")[0] == m.detail and " " not in m.id
+        assert detail.split("#")[0] == m.detail
+        assert re.fullmatch(r"[A-Za-z0-9_.=+~#:-]+", m.id), f"{m.id}: a shell would not pass this id as it is"
         assert m.description.startswith(f"line {m.line}: `") and "` -> `" in m.description
 
 
@@ -223,6 +225,13 @@ def test_equivalent_list_names_existing_mutants_with_reasons():
     for ident, reason in listed.items():
         assert ident in known, f"tests/mutation_equivalent.txt: {ident} is not a mutant (any more)"
         assert len(reason) > 10, f"tests/mutation_equivalent.txt: {ident} needs a reason after '#'"
+
+
+def test_equivalent_list_format(tmp_path):
+    listed = tmp_path / "equivalent.txt"
+    listed.write_text("# a comment\n\nex:task:3:const:1_to_2#2  # the second one: why\nex:task:4:stmt:del-Assign\t# tab\n")
+    assert mutation.read_equivalent(listed) == {"ex:task:3:const:1_to_2#2": "the second one: why",
+                                                 "ex:task:4:stmt:del-Assign": "tab"}
 
 
 def test_slow_task_sample_is_fixed():
