@@ -228,6 +228,8 @@ def test_pad_sequences_post_padding(student):
     check_pad(student, "padding='post', value=-1", seqs, 7, padding="post", value=-1)
     check_pad(student, "padding='pre', value=9", seqs, 8, value=9)
     check_pad(student, "padding='post', value=-2**33 (beyond int32)", seqs, 7, padding="post", value=-2**33)
+    # The result is int64 whatever type the padding value has (np.full would take its dtype).
+    check_pad(student, "value=np.int32(-1)", seqs, 5, value=np.int32(-1))
 
 
 @points(1, task="pad_sequences")
@@ -337,6 +339,7 @@ def test_one_hot_too_large(student):
 def test_one_hot_non_integer(student):
     """one_hot: float and bool index arrays raise ValueError, even with integral values"""
     check_one_hot(student, "int16 indices (valid)", np.array([1, 2, 0], np.int16), 5)
+    check_one_hot(student, "uint8 indices (valid: unsigned integers are integers)", np.array([4, 0, 3], np.uint8), 5)
     for case, x in [("float64 indices [1.0, 2.0]", np.array([1.0, 2.0])),
                     ("float32 indices", np.array([[0.0, 3.0]], np.float32)),
                     ("bool indices", np.array([True, False]))]:
@@ -370,9 +373,10 @@ def check_one_hot_torch(student, case, x, v, dev):
 
 @points(1, task="one_hot_torch")
 def test_one_hot_torch_values(student, devices, rng):
-    """one_hot_torch: float32 values on the input's device, int64 and int32 indices"""
+    """one_hot_torch: float32 values on the input's device, int64, int32, int16 and uint8 indices"""
     for dev in devices:
-        for dtype in ("int64", "int32"):
+        # torch indexes only with int64 and int32 (uint8 would act as a mask): the others need converting.
+        for dtype in ("int64", "int32", "int16", "uint8"):
             x = random_indices(rng, (6, 4), 10, dtype)
             check_one_hot_torch(student, f"{dtype} indices of shape (6, 4) on {dev}", x, 10, dev)
 
@@ -388,12 +392,13 @@ def test_one_hot_torch_shapes(student, devices, rng):
 
 @points(1, task="one_hot_torch")
 def test_one_hot_torch_non_integer(student, devices):
-    """one_hot_torch: float and bool index tensors raise ValueError"""
+    """one_hot_torch: float, complex and bool index tensors raise ValueError"""
     for dev in devices:
         # Raising is easy; the point needs valid int32 indices encoded right too.
         check_one_hot_torch(student, f"int32 indices on {dev} (valid)", np.array([1, 4, 0], np.int32), 5, dev)
         for case, x in [(f"float32 indices on {dev}", np.array([1.0, 2.0], np.float32)),
-                        (f"bool indices on {dev}", np.array([True, False]))]:
+                        (f"bool indices on {dev}", np.array([True, False])),
+                        (f"complex64 indices on {dev}", np.array([1, 2], np.complex64))]:
             expect_error(lambda: student.call("one_hot_torch", tensor(x, dev), 5), case, "ValueError")
 
 

@@ -236,6 +236,7 @@ def test_lookup_non_integer(student, rng):
     """lookup: float and bool index arrays raise ValueError (a bool array would act as a mask)"""
     W = table(rng, 5, 3)
     check_lookup(student, "int32 indices (valid)", W, np.array([3, 1, 4], np.int32))
+    check_lookup(student, "uint8 indices (valid: unsigned integers are integers)", W, np.array([4, 0, 2], np.uint8))
     for case, x in [("float64 indices", np.array([1.0, 2.0])),
                     ("bool indices of length len(W)", np.array([True, False, True, False, True]))]:
         expect_error(lambda: student.call("lookup", W, x), case, "ValueError")
@@ -285,23 +286,27 @@ def test_lookup_torch_example(student, devices):
 
 @points(1, task="lookup_torch")
 def test_lookup_torch_shapes_dtypes(student, devices, rng):
-    """lookup_torch: 1-D to 3-D, empty batches, int32 indices, float64 tables"""
+    """lookup_torch: 1-D to 3-D, empty batches, int32, int16 and uint8 indices, float64 tables"""
     for dev in devices:
         for shape, v in SHAPES + [(s, 5) for s in EMPTY_SHAPES]:
             check_lookup_torch(student, f"x of shape {shape} on {dev}", table(rng, v, 3), indices(rng, shape, v), dev)
         check_lookup_torch(student, f"float64 table, int32 indices on {dev}", table(rng, 20, 4, "float64"),
                            indices(rng, (3, 5), 20, "int32"), dev)
+        # torch indexes only with int64 and int32 (uint8 would act as a mask): the others need converting.
+        for dtype in ("int16", "uint8"):
+            check_lookup_torch(student, f"{dtype} indices on {dev}", table(rng, 20, 4), indices(rng, (3, 5), 20, dtype), dev)
 
 
 @points(1, task="lookup_torch")
 def test_lookup_torch_non_integer(student, devices, rng):
-    """lookup_torch: float and bool index tensors raise ValueError"""
+    """lookup_torch: float, complex and bool index tensors raise ValueError"""
     W = table(rng, 5, 3)
     for dev in devices:
         # Raising is easy; the point needs valid int32 indices looked up right too.
         check_lookup_torch(student, f"int32 indices on {dev} (valid)", W, np.array([3, 1, 4], np.int32), dev)
         for case, x in [(f"float32 indices on {dev}", np.array([1.0, 2.0], np.float32)),
-                        (f"bool indices on {dev}", np.ones(5, bool))]:
+                        (f"bool indices on {dev}", np.ones(5, bool)),
+                        (f"complex64 indices on {dev}", np.array([1, 2], np.complex64))]:
             expect_error(lambda: student.call("lookup_torch", tensor(W, dev), tensor(x, dev)), case, "ValueError")
 
 
@@ -453,12 +458,13 @@ def test_embedding_forward(student, devices, rng):
 
 @points(1, task="embedding")
 def test_embedding_forward_empty_int32(student, devices, rng):
-    """Embedding: forward on empty batches and on int32 indices"""
+    """Embedding: forward on empty batches and on int32, int16 and uint8 indices"""
     for dev in devices:
         W = table(rng, 6, 2)
         m = embedding_on(student, 6, 2, dev, W)
         xs = [(f"empty x of shape {s}", np.zeros(s, np.int64)) for s in EMPTY_SHAPES]
-        for what, x in xs + [("int32 indices", indices(rng, (3, 4), 6, np.int32))]:
+        xs += [(f"{dtype} indices", indices(rng, (3, 4), 6, dtype)) for dtype in ("int32", "int16", "uint8")]
+        for what, x in xs:
             case = f"forward with {what} on {dev}"
             got = named(case, m.call, "forward", tensor(x, dev))
             check_tensor(got, W[x], case, device=dev, exact=True, dtype="float32")
