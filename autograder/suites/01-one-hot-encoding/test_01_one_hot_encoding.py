@@ -355,8 +355,7 @@ def test_one_hot_input_unchanged(student, rng):
     # answer wrong, whatever the worker says when it is read back. (Not unforgeable: code that
     # keeps a copy of its input and answers from it passes; hence 1 point.)
     for v in (9, 12):
-        case = f"one_hot(x, {v}) with x of shape (4, 5), called after one_hot(x, 9)" if v != 9 else \
-            "one_hot(x, 9) with x of shape (4, 5)"
+        case = f"one_hot(x, {v}) with x of shape (4, 5)" + (", after one_hot(x, 9)" if v != 9 else "")
         check_array(named(case, student.call, "one_hot", h, v), ref_one_hot(x, v), case, exact=True, dtype="float32")
     check_unchanged(h.value(), x, case)
 
@@ -410,7 +409,8 @@ def test_one_hot_torch_input_unchanged(student, devices, rng):
         h = student.put(tensor(x.copy(), dev), "indices")
         # Used twice, as in test_one_hot_input_unchanged (forgeable the same way; 1 point).
         for v in (6, 8):
-            case = f"one_hot_torch(x, {v}) with x of shape (3, 4) on {dev}" + (", after one_hot_torch(x, 6)" if v != 6 else "")
+            case = (f"one_hot_torch(x, {v}) with x of shape (3, 4) on {dev}"
+                    + (", after one_hot_torch(x, 6)" if v != 6 else ""))
             got = named(case, student.call, "one_hot_torch", h, v)
             check_tensor(got, ref_one_hot(x, v), case, device=dev, exact=True, dtype="float32")
         check_unchanged(h.value(), x, case)

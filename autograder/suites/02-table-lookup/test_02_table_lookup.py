@@ -311,7 +311,8 @@ def test_lookup_torch_shapes_dtypes(student, devices, rng):
                            indices(rng, (3, 5), 20, "int32"), dev)
         # torch indexes only with int64 and int32 (uint8 would act as a mask): the others need converting.
         for dtype in ("int16", "uint8"):
-            check_lookup_torch(student, f"{dtype} indices on {dev}", table(rng, 20, 4), indices(rng, (3, 5), 20, dtype), dev)
+            check_lookup_torch(student, f"{dtype} indices on {dev}", table(rng, 20, 4),
+                               indices(rng, (3, 5), 20, dtype), dev)
 
 
 @points(1, task="lookup_torch")
