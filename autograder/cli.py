@@ -9,17 +9,26 @@ import multiprocessing
 import os
 import sys
 import tempfile
+from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
 
 from autograder import REPO, SUITES
+from autograder.text import safe_line, safe_path, safe_text
 
 
 def main(argv=None) -> int:
+    from autograder.gradescope import GRADESCOPE_BUDGET
+    from autograder.grading import DEFAULT_BUDGET
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
     g = sub.add_parser("grade", help="grade submitted notebooks with the hidden suites")
-    g.add_argument("paths", nargs="+", metavar="PATH", help="notebooks, or folders searched for *.ipynb")
+    g.add_argument("paths", nargs="+", metavar="PATH", help="notebooks, or folders searched for *.ipynb "
+                   "(links and special files are refused, linked folders are not searched)")
+    g.add_argument("--exercise", metavar="NAME", help="grade every notebook as this exercise (a notebook that names "
+                   "another is flagged); default: the exercise named by the folders above a notebook when they name "
+                   "exactly one, else the one the notebook names")
     g.add_argument("--device", choices=["cpu", "cuda", "auto"], default="auto",
                    help="where the PyTorch tests run: cpu, cuda (fails at once without a GPU), "
                         "or auto (cpu, and cuda too when present; the default)")
@@ -28,8 +37,11 @@ def main(argv=None) -> int:
                    "are also kept in FILE.d/ as they complete, and a rerun skips what is already graded")
     g.add_argument("-v", "--verbose", action="store_true", help="list every lost point in the table")
     g.add_argument("--memory-mb", type=int, default=4096, help="memory limit of a submission's process")
-    g.add_argument("--timeout", type=float, default=20.0, help="seconds allowed for one call into student code")
-    g.add_argument("--load-timeout", type=float, default=60.0, help="seconds allowed for running a notebook's cells")
+    g.add_argument("--timeout", type=positive, default=20.0, help="seconds allowed for one call into student code")
+    g.add_argument("--load-timeout", type=positive, default=60.0, help="seconds allowed for running a notebook's cells")
+    g.add_argument("--budget", type=positive, default=DEFAULT_BUDGET, metavar="SECONDS",
+                   help="seconds allowed for grading one submission, all its calls together; each call gets "
+                        "the per-call limit or what is left, whichever is less (default: %(default)g)")
 
     r = sub.add_parser("release", help="generate the student notebooks from solutions/ with nbgrader")
     r.add_argument("--out", default="exercises", help="folder to write <exercise>/<exercise>.ipynb into")
@@ -39,47 +51,103 @@ def main(argv=None) -> int:
     c.add_argument("directory")
     c.add_argument("--device", choices=["cpu", "cuda", "auto"], default="auto")
     c.add_argument("--db", default=None, help="gradebook URL (default: sqlite gradebook.db in the course)")
+    c.add_argument("--budget", type=positive, default=DEFAULT_BUDGET, metavar="SECONDS",
+                   help="seconds allowed for grading one submission (default: %(default)g)")
 
     b = sub.add_parser("gradescope", help="build a Gradescope autograder bundle (zip) for one exercise")
     b.add_argument("exercise")
     b.add_argument("--out", help="zip to write (default: gradescope-<exercise>.zip)")
     b.add_argument("--visibility", default="after_due_date", help="Gradescope visibility of the hidden tests: "
                    "visible, hidden, after_due_date (default) or after_published")
+    b.add_argument("--budget", type=positive, default=GRADESCOPE_BUDGET, metavar="SECONDS",
+                   help="seconds allowed for grading one submission (default: %(default)g; keep it well under "
+                        "the assignment's Gradescope timeout, 600 s by default)")
 
     gr = sub.add_parser("gradescope-run", help="(inside Gradescope) grade /autograder/submission")
     gr.add_argument("--exercise", required=True)
     gr.add_argument("--submission", default="/autograder/submission")
     gr.add_argument("--results", default="/autograder/results/results.json")
     gr.add_argument("--visibility", default="after_due_date")
+    gr.add_argument("--budget", default=None, metavar="SECONDS")
 
     args = parser.parse_args(argv)
     return {"grade": cmd_grade, "release": cmd_release, "course": cmd_course,
             "gradescope": cmd_gradescope, "gradescope-run": cmd_gradescope_run}[args.command](args)
 
 
+def positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r}: a positive number of seconds is needed")
+    return value
+
+
 # ---------------------------------------------------------------- grade
 
-def find_notebooks(paths: list[str]) -> tuple[list[Path], list[str]]:
+@dataclass
+class Submission:
+    """A notebook to grade (or a path refused, with the reason), and the exercise
+    it is expected to be: --exercise, or the folders above it (None: the notebook says)."""
+    path: Path
+    expected: str | None = None
+    expected_from: str = "the instructor"
+    problem: str | None = None   # set when it cannot be graded at all
+
+
+def find_submissions(paths: list[str], exercise: str | None) -> tuple[list[Submission], list[str]]:
+    """Every *.ipynb under `paths`, each with its expected exercise; links and special
+    files come back as submissions with a problem, so they get a record."""
+    from autograder.notebook import find_notebooks
     found, problems = [], []
     for p in map(Path, paths):
-        if p.is_dir():
-            nbs = sorted(q for q in p.rglob("*.ipynb") if ".ipynb_checkpoints" not in q.parts)
-            if not nbs:
-                problems.append(f"{p}: no .ipynb files in this folder")
-            found += nbs
-        elif p.exists():
-            found.append(p)
-        else:
-            problems.append(f"{p}: no such file or folder")
+        if not os.path.lexists(p):
+            problems.append(f"{safe_path(p)}: no such file or folder")
+            continue
+        items = find_notebooks(p)
+        if not items:
+            problems.append(f"{safe_path(p)}: no .ipynb files in this folder")
+        for item in items:
+            sub = Submission(item.path, problem=item.refused)
+            if exercise:
+                sub.expected, sub.expected_from = exercise, "--exercise"
+            elif not sub.problem:
+                named = folder_exercises(item.path, item.root)
+                if len(named) == 1:
+                    sub.expected, sub.expected_from = named[0], "the name of a folder above it"
+                elif len(named) > 1:
+                    sub.problem = (f"the folders above this notebook name different exercises ({', '.join(named)}), "
+                                   "so which one it should be is unclear: grade it with --exercise NAME")
+            found.append(sub)
     return found, problems
 
 
-def _grade_one(path: str, devices: list[str], limits) -> dict:
-    from autograder.grading import grade_notebook
+def folder_exercises(notebook: Path, root: Path) -> list[str]:
+    """Exercise names among the folders above a notebook: those of the path the
+    instructor gave (the folder itself and where it lies) and those between it and
+    the notebook. Its own file name is the student's choice and does not count."""
+    from autograder.notebook import known_exercises
+    folders = list(Path(os.path.abspath(root if root.is_dir() else root.parent)).parts)
+    if root.is_dir():
+        folders += list(notebook.parent.relative_to(root).parts)
+    known = known_exercises()
+    return sorted({f for f in folders if f in known})
+
+
+def _grade_one(path: str, devices: list[str], limits, expected, expected_from, budget) -> tuple[str | None, dict]:
+    """(digest of the bytes graded, record). Runs in a grading process: reads the file
+    once, so the record is stored under the hash of exactly what was graded."""
+    from autograder.grading import error_record, grade_safely
+    from autograder.notebook import BadNotebook, read_submission
     try:
-        return grade_notebook(path, devices, limits)
-    except Exception as e:  # a grader bug must not lose the rest of the batch
-        return _error_record(path, f"internal grader error: {type(e).__name__}: {e}")
+        data = read_submission(path)
+    except BadNotebook as e:
+        return None, error_record(path, str(e), expected)
+    record = grade_safely(path, devices, limits, expected=expected, expected_from=expected_from, budget=budget,
+                          data=data)
+    return hashlib.sha256(data).hexdigest(), record
 
 
 def grader_version() -> str:
@@ -93,30 +161,42 @@ def grader_version() -> str:
 
 class ResultStore:
     """Finished records, one file each, written atomically as they complete,
-    so an interrupted batch resumes without grading again what is done."""
+    so an interrupted batch resumes without grading again what is done. A record
+    is kept under the hash of the notebook's bytes and of what it was graded with."""
 
-    def __init__(self, json_path: Path, devices: list[str]):
+    def __init__(self, json_path: Path, devices: list[str], budget: float):
         self.dir = json_path.with_name(json_path.name + ".d")
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.salt = f"{grader_version()}|{','.join(devices)}"
+        self.salt = f"{grader_version()}|{','.join(devices)}|{budget!r}"
 
-    def key(self, notebook: Path) -> str:
-        return hashlib.sha256(self.salt.encode() + b"|" + notebook.read_bytes()).hexdigest()[:32]
+    def key(self, digest: str, expected: str | None) -> str:
+        return hashlib.sha256(f"{self.salt}|{expected}|{digest}".encode()).hexdigest()[:32]
 
-    def get(self, notebook: Path) -> dict | None:
+    def get(self, sub: Submission, digest: str) -> dict | None:
         try:
-            record = json.loads((self.dir / f"{self.key(notebook)}.json").read_text())
+            record = json.loads((self.dir / f"{self.key(digest, sub.expected)}.json").read_text())
         except (OSError, ValueError):
             return None
-        return {**record, "notebook": str(notebook)}
+        if not isinstance(record, dict) or record.get("status") != "graded":
+            return None
+        return {**record, "notebook": safe_path(sub.path)}
 
-    def put(self, notebook: Path, record: dict):
-        if record["status"] == "graded":  # errors are retried next time
-            write_json_atomic(self.dir / f"{self.key(notebook)}.json", record)
+    def put(self, sub: Submission, digest: str | None, record: dict):
+        if digest and record["status"] == "graded":  # errors are retried next time
+            write_json_atomic(self.dir / f"{self.key(digest, sub.expected)}.json", record)
 
 
 def cmd_grade(args) -> int:
-    from autograder.grading import DeviceUnavailable, resolve_devices
+    from autograder.grading import DeviceUnavailable, error_record, resolve_devices
+    from autograder.notebook import BadNotebook, known_exercises, read_submission
+    # Whatever a record holds, printing it must not stop the grader (on a terminal that is not UTF-8, say).
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    if args.exercise is not None and args.exercise not in known_exercises():
+        print(f"error: --exercise {safe_line(args.exercise, 100)}: no such exercise; the exercises are "
+              f"{', '.join(known_exercises())}", file=sys.stderr)
+        return 2
     try:
         devices = resolve_devices(args.device)
     except DeviceUnavailable as e:
@@ -124,76 +204,154 @@ def cmd_grade(args) -> int:
         return 2
     if args.device == "auto" and "cuda" not in devices:
         print("note: no CUDA GPU here: the PyTorch tests run on the CPU, the cuda cases are skipped", file=sys.stderr)
-    notebooks, problems = find_notebooks(args.paths)
+    submissions, problems = find_submissions(args.paths, args.exercise)
     for p in problems:
         print(f"error: {p}", file=sys.stderr)
-    if not notebooks:
+    if not submissions:
         return 2
     from tqdm import tqdm
     from autograder.sandbox import Limits
     limits = Limits(memory_mb=args.memory_mb, call_timeout=args.timeout, load_timeout=args.load_timeout)
-    store = ResultStore(Path(args.json), devices) if args.json else None
-    records = [store.get(nb) if store else None for nb in notebooks]
-    todo = [i for i, r in enumerate(records) if r is None]
-    if store and len(todo) < len(notebooks):
-        print(f"{len(notebooks) - len(todo)} submission(s) already graded in {store.dir}: not graded again",
-              file=sys.stderr)
+    store = ResultStore(Path(args.json), devices, args.budget) if args.json else None
+    records: list[dict | None] = [None] * len(submissions)
+    todo = []
+    for i, sub in enumerate(submissions):
+        if sub.problem:
+            records[i] = error_record(sub.path, sub.problem, sub.expected)
+            continue
+        if store:
+            try:
+                records[i] = store.get(sub, hashlib.sha256(read_submission(sub.path)).hexdigest())
+            except BadNotebook:
+                pass   # graded below, where the same problem gives its record
+        if records[i] is None:
+            todo.append(i)
+    if store and len(todo) < len(submissions):
+        reused = sum(1 for r in records if r is not None and r["status"] == "graded")
+        if reused:
+            print(f"{reused} submission(s) already graded in {safe_path(store.dir)}: not graded again",
+                  file=sys.stderr)
 
-    def finish(i, record):
+    def finish(i, result):
+        digest, record = result
         records[i] = record
         if store:
-            store.put(notebooks[i], record)
+            store.put(submissions[i], digest, record)
         bar.update()
+
+    def task(i):
+        sub = submissions[i]
+        return (str(sub.path), devices, limits, sub.expected, sub.expected_from, args.budget)
 
     jobs = max(1, min(args.jobs, len(todo) or 1))
     with tqdm(total=len(todo), desc="grading", unit="notebook", file=sys.stderr, disable=len(todo) < 2) as bar:
         if jobs == 1:
             for i in todo:
-                finish(i, _grade_one(str(notebooks[i]), devices, limits))
+                finish(i, _grade_one(*task(i)))
         else:
-            ctx = multiprocessing.get_context("spawn")  # the grader imports torch: never fork it
-            with cf.ProcessPoolExecutor(jobs, mp_context=ctx) as pool:
-                futures = {pool.submit(_grade_one, str(notebooks[i]), devices, limits): i for i in todo}
-                for fut in cf.as_completed(futures):
-                    try:
-                        record = fut.result()
-                    except Exception as e:  # a grading process died: report, keep the rest
-                        record = _error_record(str(notebooks[futures[fut]]), f"the grading process failed: {e!r}")
-                    finish(futures[fut], record)
-    print_table(records, devices, verbose=args.verbose or len(records) == 1)
+            grade_in_pool([(i, task(i)) for i in todo], jobs, _grade_one, finish)
+    # The results are written before anything is printed: nothing shown can lose them.
     if args.json:
         write_json_atomic(Path(args.json), records)
+    print_table(records, devices, verbose=args.verbose or len(records) == 1)
     return 0 if not problems and all(r["status"] == "graded" for r in records) else 1
 
 
-def _error_record(path: str, message: str) -> dict:
-    return {"notebook": path, "exercise": None, "score": 0.0, "max_score": 0.0, "tests": [],
-            "status": "error", "messages": [message]}
+def grade_in_pool(items: list[tuple[int, tuple]], jobs: int, work, finish):
+    """Run work(*args) for each (i, args) in `jobs` spawned processes and call
+    finish(i, result) as each completes. A process that dies (killed, out of
+    memory) breaks the pool: the others' finished results are kept, a new pool
+    takes the rest, and the notebooks that were being graded when it died are
+    graded again one at a time, so one that kills its process a second time gets
+    its own error record and the others are graded normally."""
+    from autograder.grading import error_record
+    queue = deque(items)
+    suspects = _run_pool(queue, jobs, work, finish)
+    for i, args in suspects:
+        if _run_pool(deque([(i, args)]), 1, work, finish):
+            finish(i, (None, error_record(args[0], "the grading process died while grading this notebook, twice "
+                                                   "(killed from outside, or out of memory); it was not graded",
+                                          args[3])))
+
+
+def _run_pool(queue: deque, jobs: int, work, finish) -> list:
+    """Work through `queue` in pools of `jobs` processes, at most `jobs` items in
+    flight (so those lost with a dead process are known); returns them."""
+    ctx = multiprocessing.get_context("spawn")  # the grader imports torch: never fork it
+    lost = []
+    while queue:
+        with cf.ProcessPoolExecutor(jobs, mp_context=ctx) as pool:
+            running, broken = {}, False
+            while (queue or running) and not broken:
+                while queue and len(running) < jobs:
+                    item = queue.popleft()
+                    running[pool.submit(work, *item[1])] = item
+                done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+                for fut in done:
+                    item = running.pop(fut)
+                    try:
+                        result = fut.result()
+                    except cf.process.BrokenProcessPool:
+                        lost.append(item)
+                        broken = True
+                        continue
+                    except Exception as e:  # the result could not come back: report, keep the rest
+                        from autograder.grading import error_record
+                        result = (None, error_record(item[1][0], f"the grading process failed: {e!r}", item[1][3]))
+                    finish(item[0], result)
+            if broken:   # what was still in flight went down with the pool
+                for fut, item in running.items():
+                    if fut.done() and not fut.cancelled() and fut.exception() is None:
+                        finish(item[0], fut.result())
+                    else:
+                        lost.append(item)
+    return lost
 
 
 def print_table(records: list[dict], devices: list[str], verbose: bool):
-    width = max(len(r["notebook"]) for r in records)
-    print(f"devices: {', '.join(devices)}")
-    print(f"{'notebook':<{width}}  {'exercise':<20} {'score':>13}")
+    """The score table. Every string from a record is printed through safe_line or
+    safe_text (records read back from FILE.d/ too), and a message's continuation
+    lines are indented, so nothing a submission wrote can pose as a row."""
+    rows = []
     for r in records:
+        exercise = safe_line(r.get("exercise") or "?", 60)
+        if r.get("claims"):
+            exercise += f" (notebook says {safe_line(r['claims'], 60)})"
         score = f"{r['score']:g} / {r['max_score']:g}" if r["status"] == "graded" else "not graded"
-        print(f"{r['notebook']:<{width}}  {str(r['exercise'] or '?'):<20} {score:>13}")
+        rows.append((safe_line(r["notebook"], 1000), exercise, score))
+    width = max(len(n) for n, _, _ in rows)
+    ex_width = max(20, *(len(e) for _, e, _ in rows))
+    print(f"devices: {', '.join(devices)}")
+    print(f"{'notebook':<{width}}  {'exercise':<{ex_width}} {'score':>13}")
+    for r, (name, exercise, score) in zip(records, rows):
+        print(f"{name:<{width}}  {exercise:<{ex_width}} {score:>13}")
         for m in r["messages"]:
-            print(f"    ! {m}")
+            print(_indented(f"    ! {safe_text(m, 4000)}"))
         failed = [t for t in r["tests"] if t["score"] < t["max_score"]]
         if verbose:
             for t in failed:
-                print(f"    - {t['name']}: {t['output']}")
+                print(_indented(f"    - {safe_line(t['name'], 500)}: {safe_text(t['output'], 2000)}"))
         elif failed:
             print(f"    {len(failed)} of {len(r['tests'])} tests failed (--verbose or --json for why)")
+
+
+def _indented(text: str) -> str:
+    return text.replace("\n", "\n      ")
 
 
 def write_json_atomic(path: Path, data):
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w") as f:
-        json.dump(data, f, indent=1)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=1, ensure_ascii=True)   # ASCII: lone surrogates cannot break it either
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 # ---------------------------------------------------------------- release / course
@@ -212,7 +370,7 @@ def cmd_release(args) -> int:
 
 def cmd_course(args) -> int:
     from autograder.nbgrader_course import make_course
-    root = make_course(Path(args.directory), device=args.device, db=args.db)
+    root = make_course(Path(args.directory), device=args.device, db=args.db, budget=args.budget)
     print(f"nbgrader course ready in {root}. Next, from that folder:\n"
           "  nbgrader generate_assignment 01-one-hot-encoding   # writes release/\n"
           "  (collect submissions into submitted/<student>/<assignment>/)\n"
@@ -224,7 +382,8 @@ def cmd_course(args) -> int:
 
 def cmd_gradescope(args) -> int:
     from autograder.gradescope import build_bundle
-    out = build_bundle(args.exercise, Path(args.out or f"gradescope-{args.exercise}.zip"), args.visibility)
+    out = build_bundle(args.exercise, Path(args.out or f"gradescope-{args.exercise}.zip"), args.visibility,
+                       budget=args.budget)
     print(f"wrote {out}: upload it as the autograder of a Gradescope programming assignment; "
           f"students submit {args.exercise}.ipynb")
     return 0
@@ -232,4 +391,4 @@ def cmd_gradescope(args) -> int:
 
 def cmd_gradescope_run(args) -> int:
     from autograder.gradescope import run
-    return run(args.exercise, Path(args.submission), Path(args.results), args.visibility)
+    return run(args.exercise, Path(args.submission), Path(args.results), args.visibility, budget=args.budget)

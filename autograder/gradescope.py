@@ -9,14 +9,23 @@ with the student's files in /autograder/submission, and reads
 """
 from __future__ import annotations
 
+import json
 import os
 import stat
+import sys
+import traceback
 import zipfile
 from pathlib import Path
 
 from autograder import REPO, SUITES
+from autograder.notebook import EXERCISE_INDEX, known_exercises
+from autograder.text import safe_line, safe_path, safe_text
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
+# The bundle's time budget for one submission: Gradescope stops a whole run after 600 s
+# unless the assignment says otherwise, and results.json must be written before that
+# (start-up takes seconds). 7 times the slowest notebook we measured (grading.DEFAULT_BUDGET).
+GRADESCOPE_BUDGET = 480.0
 
 SETUP_SH = """#!/usr/bin/env bash
 # Runs once when Gradescope builds the autograder image (Ubuntu, as root).
@@ -35,32 +44,54 @@ chmod -R go+rX /autograder/venv
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
-# Gradescope runs this for every submission.
+# Gradescope runs this for every submission. COURSE_GRADER_BUDGET (seconds for
+# grading one submission) overrides the budget the bundle was built with.
 set -uo pipefail
 ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
 PYTHON="${{AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}}"
+RESULTS="$ROOT/results/results.json"
 cd "$ROOT/source"
 export COURSE_GRADER_USER="${{COURSE_GRADER_USER:-grader-student}}"
-exec "$PYTHON" -m autograder gradescope-run --exercise {exercise} --visibility {visibility} \\
-    --submission "$ROOT/submission" --results "$ROOT/results/results.json"
+rm -f "$RESULTS"
+status=0
+"$PYTHON" -m autograder gradescope-run --exercise {exercise} --visibility {visibility} \\
+    --budget "${{COURSE_GRADER_BUDGET:-{budget}}}" --submission "$ROOT/submission" --results "$RESULTS" || status=$?
+# The grader writes results.json whatever the submission does; should Python itself fail
+# (a broken installation, killed), Gradescope still gets a valid results file that says so.
+if [ ! -s "$RESULTS" ]; then
+    mkdir -p "$(dirname "$RESULTS")"
+    printf '{{"score": 0.0, "visibility": "visible", "stdout_visibility": "hidden", "tests": [], "output": "%s"}}\\n' \\
+        "The autograder stopped before it could write its results (exit status $status): tell your instructor." \\
+        > "$RESULTS"
+fi
+exit 0
 """
 
 
-def build_bundle(exercise: str, out: Path, visibility: str = "after_due_date") -> Path:
+def build_bundle(exercise: str, out: Path, visibility: str = "after_due_date", budget: float | None = None) -> Path:
     """A zip with setup.sh and run_autograder at its top, and what the grader
     needs: the autograder package with this exercise's suite only, and the pins.
-    No solutions: the exercise is fixed by the bundle."""
+    No solutions: the exercise is fixed by the bundle. `budget`: seconds for
+    grading one submission (default GRADESCOPE_BUDGET); keep it well under
+    the assignment's Gradescope timeout, or Gradescope stops the run first."""
     if not (SUITES / exercise).is_dir():
         raise SystemExit(f"error: no hidden suite for exercise {exercise!r}")
     if visibility not in VISIBILITIES:
         raise SystemExit(f"error: visibility must be one of {', '.join(VISIBILITIES)}")
+    budget = GRADESCOPE_BUDGET if budget is None else float(budget)
+    if not 0 < budget < float("inf"):
+        raise SystemExit("error: the budget must be a positive number of seconds")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         _add(z, "setup.sh", SETUP_SH, executable=True)
-        _add(z, "run_autograder", RUN_AUTOGRADER.format(exercise=exercise, visibility=visibility), executable=True)
+        _add(z, "run_autograder", RUN_AUTOGRADER.format(exercise=exercise, visibility=visibility, budget=f"{budget:g}"),
+             executable=True)
         for name in ("requirements.txt", "constraints.txt"):
             z.write(REPO / name, name)
+        # Every exercise's name and grade ids (public: they are in the released notebooks), so that a
+        # notebook of another exercise is recognised as such without the solutions.
+        _add(z, str(EXERCISE_INDEX.relative_to(REPO)), json.dumps({k: sorted(v) for k, v in known_exercises().items()}))
         for path in sorted((REPO / "autograder").rglob("*")):
             rel = path.relative_to(REPO)
             if (path.is_file() and "__pycache__" not in rel.parts and path.suffix == ".py"
@@ -75,35 +106,76 @@ def _add(z: zipfile.ZipFile, name: str, text: str, executable: bool = False):
     z.writestr(info, text)
 
 
-def to_results(record: dict, visibility: str) -> dict:
+def to_results(record: dict, visibility: str, exercise: str | None = None) -> dict:
     """Our record in Gradescope's results schema."""
-    lines = [f"{record['exercise'] or 'unknown exercise'}: {record['score']:g} / {record['max_score']:g}"]
-    lines += [f"! {m}" for m in record["messages"]]
-    tests = [{"name": t["name"], "score": float(t["score"]), "max_score": float(t["max_score"]),
-              "output": t["output"], "visibility": visibility} for t in record["tests"]]
+    lines = [f"{record['exercise'] or exercise or 'unknown exercise'}: {record['score']:g} / {record['max_score']:g}"]
+    lines += [f"! {safe_text(m, 4000)}" for m in record["messages"]]
+    tests = [{"name": safe_line(t["name"], 500), "score": float(t["score"]), "max_score": float(t["max_score"]),
+              "output": safe_text(t["output"], 4000), "visibility": visibility} for t in record["tests"]]
     return {"score": float(record["score"]), "output": "\n".join(lines), "visibility": "visible",
             "stdout_visibility": "hidden", "tests": tests}
 
 
-def run(exercise: str, submission: Path, results: Path, visibility: str) -> int:
-    from autograder.grading import grade_notebook, resolve_devices
-    from autograder.cli import write_json_atomic
-    notebooks = sorted(p for p in Path(submission).rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+def run(exercise: str, submission: Path, results: Path, visibility: str, budget=None) -> int:
+    """Grade the submission and write results.json, whatever happens: a grader
+    failure becomes a results file that says so, never a traceback alone."""
+    try:
+        data = _results(exercise, Path(submission), visibility, budget)
+    except BaseException as e:   # even SystemExit: Gradescope must get a results file
+        traceback.print_exc(file=sys.stderr)
+        data = {"score": 0.0, "visibility": "visible", "stdout_visibility": "hidden", "tests": [],
+                "output": f"The autograder failed while grading this submission ({type(e).__name__}: "
+                          f"{safe_text(e, 500)}). Tell your instructor; the details are in the autograder's log."}
+    try:
+        from autograder.cli import write_json_atomic
+        write_json_atomic(Path(results), data)
+    except Exception:
+        traceback.print_exc(file=sys.stderr)
+        return 1   # run_autograder writes its own results file then
+    return 0
+
+
+def _budget(value, messages: list[str]) -> float:
+    if value is None:
+        return GRADESCOPE_BUDGET
+    try:
+        budget = float(value)
+        if 0 < budget < float("inf"):
+            return budget
+    except (TypeError, ValueError):
+        pass
+    messages.append(f"the autograder's time budget {safe_line(value, 40)!r} is not a positive number of seconds; "
+                    f"{GRADESCOPE_BUDGET:g} s was used")
+    return GRADESCOPE_BUDGET
+
+
+def _results(exercise: str, submission: Path, visibility: str, budget) -> dict:
+    from autograder.grading import error_record, grade_safely, new_record, resolve_devices
+    from autograder.notebook import find_notebooks
+    notes: list[str] = []
+    budget = _budget(budget, notes)
+    found = find_notebooks(submission) if submission.is_dir() else []
+    refused = [f for f in found if f.refused]
+    notebooks = [f.path for f in found if not f.refused]
+    notes += [f"{safe_path(f.path.relative_to(submission))}: {f.refused}" for f in refused]
     preferred = [p for p in notebooks if p.stem == exercise]
     if not notebooks:
-        record = {"exercise": exercise, "score": 0.0, "max_score": 0.0, "tests": [],
-                  "messages": [f"No .ipynb file was submitted: upload {exercise}.ipynb"]}
+        what = (f"no notebook could be graded (see above): upload {exercise}.ipynb itself" if refused
+                else f"No .ipynb file was submitted: upload {exercise}.ipynb")
+        record = {**new_record(submission, exercise), "messages": [what]}
     else:
         chosen = (preferred or notebooks)[0]
-        record = grade_notebook(chosen, resolve_devices(os.environ.get("COURSE_GRADER_DEVICE", "auto")))
-        if record["exercise"] not in (None, exercise):
-            record = {**record, "score": 0.0, "tests": [],
-                      "messages": [f"{chosen.name} is the exercise {record['exercise']}, not {exercise}: "
-                                   "submit the right notebook"]}
-        elif len(notebooks) > 1:
-            record["messages"].append(f"{len(notebooks)} notebooks were submitted; graded {chosen.name}")
-    write_json_atomic(Path(results), to_results(record, visibility))
-    return 0
+        device = os.environ.get("COURSE_GRADER_DEVICE", "auto")
+        try:
+            devices = resolve_devices(device)
+        except Exception as e:
+            record = error_record(chosen, f"the autograder cannot run here: {e}", exercise)
+        else:
+            record = grade_safely(chosen, devices, expected=exercise, expected_from="this assignment", budget=budget)
+        if len(notebooks) > 1:
+            record["messages"].append(f"{len(notebooks)} notebooks were submitted; graded {safe_path(chosen.name)}")
+    record["messages"] = notes + record["messages"]
+    return to_results(record, visibility, exercise)
 
 
 def validate_results(data) -> list[str]:

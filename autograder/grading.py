@@ -3,11 +3,17 @@ pytest suite here against it, and turn the outcomes into a score record.
 
 The record uses the field names of Gradescope's results format:
 {"notebook", "exercise", "score", "max_score", "tests": [{"name", "score",
-"max_score", "output", "task"}], "status", "messages"}.
+"max_score", "output", "task"}], "status", "messages"}, and two of its own:
+"claims" (the exercise the notebook names when it was graded as another, the
+one expected, else null) and "budget_exhausted" (the submission's time budget
+ran out, so some tests were stopped or not run). Every string in a record is
+safe to print and to write as JSON (autograder/text.py).
 """
 from __future__ import annotations
 
 import io
+import sys
+import traceback
 import zlib
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -17,9 +23,19 @@ import pytest
 
 from autograder import SUITES
 from autograder.harness import Mismatch
-from autograder.notebook import BadNotebook, identify, read_notebook
+from autograder.notebook import BadNotebook, claims, identify, known_exercises, parse_notebook, read_notebook
 from autograder.sandbox import Limits, StudentRaised, WorkerDied
-from autograder.student import Missing, Student
+from autograder.student import BudgetExhausted, Missing, Student
+from autograder.text import safe_line, safe_path, safe_text
+
+# Seconds for grading one submission, all its calls together (restarts included).
+# Measured (every solution, stripped exercise and buggy notebook of tests/buggy, 150
+# in all, two at a time on 2 cores shared with other work): chapter 5 takes 56 to 68 s
+# (its solution 61 s; 24 s for the whole command on a quieter machine), every other
+# chapter at most 20 s. 600 s is 9 times the slowest, for slower machines and slow but
+# correct code (chapter 5's suite allows its training call 240 s). The Gradescope
+# bundle uses less by default, to end within Gradescope's 600 s (gradescope.py).
+DEFAULT_BUDGET = 600.0
 
 
 class DeviceUnavailable(Exception):
@@ -52,6 +68,7 @@ class GradingPlugin:
         self._devices = devices
         self._tasks = tasks
         self.results: list[dict] = []
+        self.out_of_time = 0   # tests stopped or not run because the time budget ran out
 
     @pytest.fixture
     def student(self):
@@ -78,6 +95,11 @@ class GradingPlugin:
             config.hook.pytest_deselected(items=[i for i in items if i not in kept])
             items[:] = kept
 
+    def pytest_runtest_setup(self, item):
+        # Once the budget is spent, the remaining tests fail at once (no reference is computed for nothing).
+        if self._student.out_of_budget:
+            raise BudgetExhausted(self._student.budget_message("this test", stopped=False))
+
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
         outcome = yield
@@ -86,6 +108,8 @@ class GradingPlugin:
             marker = item.get_closest_marker("grading")
             points = marker.kwargs["points"]
             passed = report.passed
+            if call.excinfo is not None and isinstance(call.excinfo.value, BudgetExhausted):
+                self.out_of_time += 1
             self.results.append({
                 "name": test_name(item),
                 "task": marker.kwargs["task"],
@@ -99,42 +123,101 @@ def test_name(item) -> str:
     doc = (getattr(item.function, "__doc__", None) or "").strip().splitlines()
     name = doc[0].strip() if doc else item.originalname.replace("_", " ").removeprefix("test ")
     callspec = getattr(item, "callspec", None)
-    return f"{name} [{callspec.id}]" if callspec else name
+    return safe_line(f"{name} [{callspec.id}]" if callspec else name, 500)
 
 
 def failure_message(excinfo) -> str:
     """What the student sees: our own messages only. Anything else could
-    carry hidden expected values (pytest's assertion rewriting, say)."""
+    carry hidden expected values (pytest's assertion rewriting, say). They
+    quote the submission's text (its exceptions, its process's last words):
+    made safe here, where they enter the record."""
     if excinfo is None:
         return "failed"
     e = excinfo.value
     if isinstance(e, (Mismatch, Missing)):
-        return str(e)
-    if isinstance(e, StudentRaised):
+        message = str(e)
+    elif isinstance(e, StudentRaised):
         where = f" ({e.where[-1]})" if e.where else ""
-        return f"{e}{where}"
-    if isinstance(e, WorkerDied):
-        return e.reason
-    return f"the result could not be checked ({type(e).__name__}); if your function returns what the exercise asks, tell your instructor"
+        message = f"{e}{where}"
+    elif isinstance(e, WorkerDied):
+        message = e.reason
+    else:
+        message = (f"the result could not be checked ({type(e).__name__}); if your function returns what the "
+                   "exercise asks, tell your instructor")
+    return safe_text(message, 2000)
 
 
 def suite_dir(exercise: str) -> Path:
     return SUITES / exercise
 
 
-def grade_notebook(path, devices: list[str], limits: Limits | None = None, tasks=None) -> dict:
-    """Grade one notebook. `tasks` (a set of task names) runs only those tasks'
-    tests: for checking that a known bug or a mutant loses points quickly."""
-    path = Path(path)
-    record = {"notebook": str(path), "exercise": None, "score": 0.0, "max_score": 0.0,
-              "tests": [], "status": "graded", "messages": []}
+def new_record(path, exercise: str | None = None) -> dict:
+    return {"notebook": safe_path(path), "exercise": exercise, "claims": None, "score": 0.0, "max_score": 0.0,
+            "tests": [], "status": "graded", "messages": [], "budget_exhausted": False}
+
+
+def error_record(path, message: str, exercise: str | None = None) -> dict:
+    """The record of a submission that could not be graded, with the reason."""
+    return {**new_record(path, exercise), "status": "error", "messages": [safe_text(message, 4000)]}
+
+
+def choose_exercise(nb, expected: str | None, expected_from: str) -> tuple[str, str | None, list[str]]:
+    """(exercise to grade against, the exercise the notebook claims instead or None, notes).
+
+    With an expected exercise (the instructor's choice), that one is graded and a
+    notebook naming another is flagged. Without, the notebook's own account decides,
+    as before, and a file name that says otherwise is noted."""
+    said = claims(nb)
+    if expected is not None:
+        if expected not in known_exercises():
+            raise ValueError(f"unknown exercise {expected!r}")
+        other = [(name, where) for name, where in said if name != expected]
+        if not other:
+            return expected, None, []
+        name, where = other[0]
+        return expected, name, [f"this notebook names the exercise {name} ({where}), but the exercise expected here "
+                                f"is {expected} (from {expected_from}): it was graded as {expected}"]
+    exercise = identify(nb)
+    stem = nb.path.stem
+    by_name = [name for name in known_exercises() if stem.startswith(name) and name != exercise]
+    notes = []
+    if by_name and said:
+        notes.append(f"the file name says {by_name[0]}, but the notebook names the exercise {exercise} "
+                     f"({said[0][1]}): it was graded as {exercise} (choose with --exercise)")
+    return exercise, None, notes
+
+
+def grade_safely(path, devices: list[str], limits: Limits | None = None, **options) -> dict:
+    """grade_notebook, and a record whatever happens: a grader bug is reported
+    in the notebook's own record (its traceback goes to standard error)."""
     try:
-        nb = read_notebook(path)
-        record["exercise"] = identify(nb)
+        return grade_notebook(path, devices, limits, **options)
+    except (Exception, SystemExit) as e:
+        print(f"internal grader error while grading {safe_path(path)}:", file=sys.stderr)
+        traceback.print_exc(file=sys.stderr)
+        return error_record(path, f"internal grader error while grading this notebook: {type(e).__name__}: {e} "
+                                  "(the traceback is on the grader's standard error)", options.get("expected"))
+
+
+def grade_notebook(path, devices: list[str], limits: Limits | None = None, tasks=None, *,
+                   expected: str | None = None, expected_from: str = "the instructor",
+                   budget: float | None = DEFAULT_BUDGET, data: bytes | None = None) -> dict:
+    """Grade one notebook. `tasks` (a set of task names) runs only those tasks'
+    tests: for checking that a known bug or a mutant loses points quickly.
+    `expected`: the exercise to grade against (the instructor's choice; `expected_from`
+    says who chose it, for the message); None: the one the notebook names.
+    `budget`: seconds for the whole submission (None: no limit but the per-call ones).
+    `data`: the file's bytes, when already read (so the bytes graded are those hashed)."""
+    path = Path(path)
+    record = new_record(path, expected)
+    try:
+        nb = parse_notebook(data, path) if data is not None else read_notebook(path)
+        record["exercise"], record["claims"], notes = choose_exercise(nb, expected, expected_from)
     except BadNotebook as e:
-        record.update(status="error", messages=[str(e)])
+        record.update(status="error", messages=[safe_text(e, 2000)])
         return record
-    student = Student(nb.code_to_run(), devices, limits)
+    record["messages"] += notes
+    student = Student(nb.code_to_run(), devices, limits, budget)
     plugin = GradingPlugin(student, devices, frozenset(tasks) if tasks is not None else None)
     args = [str(suite_dir(record["exercise"])), "-q", "-p", "no:cacheprovider", "--import-mode=importlib",
             "-p", "no:randomly", "--rootdir", str(SUITES), "-o", "python_files=test_*.py", "--timeout=0",
@@ -147,7 +230,8 @@ def grade_notebook(path, devices: list[str], limits: Limits | None = None, tasks
     finally:
         student.close()
     if code not in (0, 1) or not plugin.results:
-        record.update(status="error", messages=[f"the hidden suite could not run (pytest exit {int(code)}):\n{sink.getvalue()[-3000:]}"])
+        output = safe_text(sink.getvalue()[-3000:], 3000)
+        record.update(status="error", messages=[f"the hidden suite could not run (pytest exit {int(code)}):\n{output}"])
         return record
     record["tests"] = plugin.results
     record["score"] = round(sum(t["score"] for t in plugin.results), 6)
@@ -156,7 +240,13 @@ def grade_notebook(path, devices: list[str], limits: Limits | None = None, tasks
         for cell in report["cells"]:
             if not cell["ok"]:
                 err = cell["error"]
-                record["messages"].append(f"cell {cell['index']} raised {err.get('type')}: {err.get('message', '')[:300]}")
+                record["messages"].append(safe_text(f"cell {cell['index']} raised {err.get('type')}: "
+                                                    f"{err.get('message', '')[:300]}", 400))
     elif student.broken:
-        record["messages"].append(student.broken)
+        record["messages"].append(safe_text(student.broken, 1000))
+    if student.out_of_budget:
+        record["budget_exhausted"] = True
+        record["messages"].append(f"the time budget of {budget:g} s for grading this submission ran out: "
+                                  f"{plugin.out_of_time} test(s) were stopped or not run and score 0 "
+                                  "(its functions are far too slow, or wait on purpose)")
     return record

@@ -7,6 +7,12 @@ score. Here the `Execute` step of the autograde pipeline is replaced by
 worker, the hidden suite runs in the grader, and each grade cell's output
 is set to the points its tests earned (a plain float, which is how nbgrader
 reads partial credit), with the per-test feedback as text above it.
+
+The assignment decides the hidden suite (nbgrader passes its id in
+resources["nbgrader"]["assignment"]); a notebook that names another exercise
+is graded against the assignment's and told so. Whatever happens while
+grading, every grade cell gets an output that says what happened: an
+exception here would make nbgrader drop the notebook without a word.
 """
 from __future__ import annotations
 
@@ -19,7 +25,7 @@ from pathlib import Path
 
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Unicode
+from traitlets import Float, Unicode
 
 from autograder import REPO
 
@@ -35,7 +41,7 @@ sys.path.insert(0, {repo!r})
 from autograder.nbgrader_course import configure
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
-configure(c, device={device!r}, db={db!r})
+configure(c, device={device!r}, db={db!r}, budget={budget!r})
 '''
 
 
@@ -44,15 +50,46 @@ class HiddenSuiteAutograde(NbGraderPreprocessor):
     cell's score as its output. Replaces nbgrader's Execute."""
 
     device = Unicode("auto", help="cpu, cuda or auto (see `python -m autograder grade --help`)").tag(config=True)
+    budget = Float(0.0, help="seconds for grading one submission, all its calls together "
+                             "(0: autograder.grading.DEFAULT_BUDGET)").tag(config=True)
 
     def preprocess(self, nb, resources):
-        from autograder.grading import grade_notebook, resolve_devices
-        name = resources.get("unique_key") or "submission"
+        name = str(resources.get("unique_key") or "submission")
+        try:
+            record = self._grade(nb, resources, name)
+        except (Exception, SystemExit) as e:   # nbgrader would drop the notebook: say so in its cells instead
+            self.log.exception("Hidden suite for %s failed", name)
+            from autograder.grading import error_record
+            record = error_record(name, f"the grader failed on this notebook ({type(e).__name__}: {e}); "
+                                        "tell your instructor")
+        self.log.info("Hidden suite for %s: %s / %s", name, record["score"], record["max_score"])
+        for message in record["messages"]:
+            self.log.warning("%s: %s", name, message)
+        self._write_outputs(nb, record)
+        return nb, resources
+
+    def _grade(self, nb, resources, name: str) -> dict:
+        from autograder.grading import DEFAULT_BUDGET, error_record, grade_safely, resolve_devices
+        from autograder.notebook import known_exercises
+        info = resources.get("nbgrader") or {}
+        # The assignment, not the notebook, decides the suite (a submitted notebook's metadata
+        # can say anything); its notebook's name is the instructor's too, in nbgrader.
+        expected = next((n for n in (info.get("assignment"), info.get("notebook")) if n in known_exercises()), None)
         with tempfile.TemporaryDirectory(prefix="autograde-") as tmp:
             path = Path(tmp) / f"{Path(name).name}.ipynb"
-            nbformat.write(nb, str(path))
-            record = grade_notebook(path, resolve_devices(self.device))
-        self.log.info("Hidden suite for %s: %s / %s", name, record["score"], record["max_score"])
+            try:
+                nbformat.write(nb, str(path))
+            except Exception as e:
+                return error_record(name, f"the notebook could not be written out for grading ({type(e).__name__}: "
+                                          f"{e}); it may be damaged: start again from the released notebook", expected)
+            record = grade_safely(path, resolve_devices(self.device), expected=expected,
+                                  expected_from="the nbgrader assignment", budget=self.budget or DEFAULT_BUDGET)
+        if expected is None:
+            record["messages"].append(f"the assignment {info.get('assignment')!r} is not one of the course's "
+                                      f"exercises, so the notebook's own account decided which suite graded it")
+        return record
+
+    def _write_outputs(self, nb, record: dict):
         by_task: dict[str, list[dict]] = {}
         for test in record["tests"]:
             by_task.setdefault(test["task"], []).append(test)
@@ -61,8 +98,11 @@ class HiddenSuiteAutograde(NbGraderPreprocessor):
             if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
                 continue
             task = str(meta.get("grade_id", "")).removeprefix("tests-")
-            cell.outputs = cell_outputs(by_task.get(task, []), float(meta.get("points", 0)), record)
-        return nb, resources
+            try:
+                points = float(meta.get("points", 0))
+            except (TypeError, ValueError):
+                points = 0.0
+            cell.outputs = cell_outputs(by_task.get(task, []), points, record)
 
 
 def cell_outputs(tests: list[dict], cell_points: float, record: dict) -> list:
@@ -70,7 +110,10 @@ def cell_outputs(tests: list[dict], cell_points: float, record: dict) -> list:
     lines = [f"{'✓' if t['score'] == t['max_score'] else '✗'} {t['name']} ({t['score']:g}/{t['max_score']:g})"
              + ("" if t["score"] == t["max_score"] else f": {t['output']}") for t in tests]
     if not tests:
-        lines = ["No hidden tests ran for this cell."] + [f"! {m}" for m in record["messages"]]
+        lines = ["No hidden tests ran for this cell."]
+    # What happened to the whole notebook (a claim to be another exercise, the time budget,
+    # a file that could not be graded) is said in every grade cell.
+    lines += [f"! {m}" for m in record["messages"]]
     # Scale to the cell's points (they agree unless the course was edited), never above them.
     score = cell_points * earned / possible if possible else 0.0
     score = min(max(score, 0.0), cell_points)
@@ -80,7 +123,7 @@ def cell_outputs(tests: list[dict], cell_points: float, record: dict) -> list:
     ]
 
 
-def configure(c, device: str = "auto", db: str | None = None):
+def configure(c, device: str = "auto", db: str | None = None, budget: float | None = None):
     from nbconvert.preprocessors import ClearMetadataPreprocessor
     from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput, SaveAutoGrades
     c.CourseDirectory.course_id = COURSE_ID
@@ -91,14 +134,18 @@ def configure(c, device: str = "auto", db: str | None = None):
         SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
     ]
     c.HiddenSuiteAutograde.device = device
+    if budget:
+        c.HiddenSuiteAutograde.budget = float(budget)
     # Restore grade cells a student deleted, so they score 0 instead of vanishing.
     c.OverwriteCells.add_missing_cells = True
 
 
-def make_course(root: Path, device: str = "auto", db: str | None = None, exercises=None) -> Path:
+def make_course(root: Path, device: str = "auto", db: str | None = None, exercises=None,
+                budget: float | None = None) -> Path:
     root = Path(root).resolve()
     root.mkdir(parents=True, exist_ok=True)
-    (root / "nbgrader_config.py").write_text(CONFIG_TEMPLATE.format(repo=str(REPO), device=device, db=db))
+    (root / "nbgrader_config.py").write_text(CONFIG_TEMPLATE.format(repo=str(REPO), device=device, db=db,
+                                                                    budget=budget))
     for src in sorted(SOLUTIONS.iterdir()):
         if src.is_dir() and (exercises is None or src.name in exercises):
             dest = root / "source" / src.name

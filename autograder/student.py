@@ -9,16 +9,26 @@ from dataclasses import dataclass
 
 from autograder import protocol
 from autograder.sandbox import Limits, StudentRaised, Worker, WorkerDied
+from autograder.text import safe_line, safe_text
 
 MAX_RESTARTS = 8   # a crash costs one restart (~2 s); past this the rest fail
+MIN_CALL_SECONDS = 0.05   # less left of the budget than this: the call is not even started
 
 
 class Missing(AssertionError):
     """The notebook does not define what a test needs."""
 
 
+class BudgetExhausted(WorkerDied):
+    """The submission's time budget ran out: this call was not run, or was stopped."""
+
+
 class Student:
-    def __init__(self, cells: list[tuple[int, str]], devices: list[str], limits: Limits | None = None):
+    def __init__(self, cells: list[tuple[int, str]], devices: list[str], limits: Limits | None = None,
+                 budget: float | None = None):
+        """`budget`: seconds for the whole submission (running its cells and every
+        call, restarts included), counted from now; each call's time limit is the
+        per-call limit or what is left of the budget, whichever is less."""
         self.cells = cells
         self.devices = devices
         self.limits = limits or Limits()
@@ -27,6 +37,36 @@ class Student:
         self.load_report: dict | None = None
         self.broken: str | None = None   # set when the notebook cannot even be loaded
         self.call_timeout = self.limits.call_timeout
+        self.budget = budget
+        self.deadline = None if budget is None else time.monotonic() + budget
+        self.out_of_budget = False   # a call was refused or stopped because the budget ran out
+
+    # ------------------------------------------------------------ time budget
+
+    def budget_message(self, what: str, stopped: bool) -> str:
+        verb = "was stopped" if stopped else "was not run"
+        return (f"{what} {verb}: the time budget of {self.budget:g} s for grading this submission ran out "
+                "(all its calls together were too slow)")
+
+    def _time_for(self, wanted: float, what: str) -> float:
+        """The time limit for one request: `wanted`, or what is left of the budget."""
+        if self.deadline is None:
+            return wanted
+        left = self.deadline - time.monotonic()
+        if left < MIN_CALL_SECONDS:
+            self.out_of_budget = True
+            raise BudgetExhausted(self.budget_message(what, stopped=False))
+        return min(wanted, left)
+
+    def _timed_request(self, worker: Worker, msg: dict, wanted: float, what: str):
+        timeout = self._time_for(wanted, what)
+        try:
+            return worker.request(msg, timeout, what)
+        except WorkerDied:
+            if timeout < wanted and time.monotonic() >= self.deadline - MIN_CALL_SECONDS:
+                self.out_of_budget = True
+                raise BudgetExhausted(self.budget_message(what, stopped=True)) from None
+            raise
 
     # ------------------------------------------------------------ life cycle
 
@@ -41,11 +81,16 @@ class Student:
         if self.starts > MAX_RESTARTS:
             self.broken = f"your code crashed or hung the grading process {self.starts} times; the remaining tests were not run"
             raise WorkerDied(self.broken)
+        what = "running the notebook's cells"
+        self._time_for(self.limits.load_timeout, what)
         self.starts += 1
         worker = Worker(self.devices, self.limits)
         try:
-            header, buffers = worker.request({"op": "load", "cells": [list(c) for c in self.cells]},
-                                             self.limits.load_timeout, "running the notebook's cells")
+            header, buffers = self._timed_request(worker, {"op": "load", "cells": [list(c) for c in self.cells]},
+                                                  self.limits.load_timeout, what)
+        except BudgetExhausted:
+            worker.close()
+            raise
         except WorkerDied as e:
             worker.close()
             self.broken = str(e)
@@ -67,7 +112,8 @@ class Student:
     @contextmanager
     def time_limit(self, seconds: float):
         """Allow each call inside the block `seconds` (a training run, say)
-        instead of the default per-call limit."""
+        instead of the default per-call limit. The submission's time budget
+        still caps it."""
         old, self.call_timeout = self.call_timeout, seconds
         try:
             yield self
@@ -77,11 +123,12 @@ class Student:
     # ------------------------------------------------------------ calls
 
     def _request(self, msg: dict, what: str, timeout: float | None = None):
+        self._time_for(timeout or self.call_timeout, what)
         worker = self._ensure_worker()
         if isinstance(msg["target"], str) and msg["target"] not in self.load_report["defined"]:
             raise Missing(_missing_message(msg["target"], self.load_report))
         started = time.perf_counter()
-        header, buffers = worker.request(msg, timeout or self.call_timeout, what)
+        header, buffers = self._timed_request(worker, msg, timeout or self.call_timeout, what)
         elapsed = time.perf_counter() - started
         if header.get("ok") is True:
             try:
@@ -188,9 +235,11 @@ def _validated_load_report(header: dict) -> dict:
         if type(entry) is not dict or type(entry.get("index")) is not int:
             raise WorkerDied("the grading process sent a malformed report after running the notebook")
         error = entry.get("error") if type(entry.get("error")) is dict else None
+        # The error's text is the submission's: made safe here, where it enters the grader's records.
         clean.append({"index": entry["index"], "ok": entry.get("ok") is True,
-                      "error": {k: (str(v)[:1000] if not isinstance(v, list) else [str(x)[:300] for x in v][:20])
-                                for k, v in error.items()} if error else None})
+                      "error": {safe_line(k, 40): (safe_text(v, 1000) if not isinstance(v, list)
+                                                   else [safe_text(x, 300) for x in v[:20]])
+                                for k, v in list(error.items())[:20]} if error else None})
     output = header.get("output") if type(header.get("output")) is str else ""
     return {"cells": clean, "defined": set(defined), "output": output[:20_000]}
 

@@ -9,7 +9,7 @@ the share of mutants that lose points (killed) per exercise and task, with the s
     python tests/mutation.py                          # every exercise, every mutant
     python tests/mutation.py 02-table-lookup --task lookup --list
     python tests/mutation.py 05 --sample 20 --seed 1 --jobs 2
-    python tests/mutation.py --show 01-one-hot-encoding:one_hot:13:cmp:lt->le
+    python tests/mutation.py --show 01-one-hot-encoding:one_hot:13:cmp:lt_to_le
     python tests/mutation.py --survivors-of tests/mutation_results.json --jobs 2
     python tests/mutation.py --jobs 1 --json tests/mutation_results.json   # the committed results
 
@@ -253,6 +253,11 @@ class _Edit:
 def _short(text: str, limit: int = 24) -> str:
     text = re.sub(r"\s+", "_", text.strip())
     return text if len(text) <= limit else text[:limit - 1] + "~"
+
+
+def _safe_detail(detail: str) -> str:
+    """An id's detail that a shell leaves alone: `lt->le` becomes `lt_to_le` (a `>` would redirect)."""
+    return re.sub(r"[^A-Za-z0-9_.=+~-]", "_", detail.replace("->", "_to_"))
 
 
 def _parents(tree) -> dict:
@@ -508,7 +513,8 @@ def cell_mutants(text: str, exercise: str, task: str, cell: int) -> list[Mutant]
             continue
         seen.add(key)
         line = gen.src.line_of(e.start)
-        base = f"{exercise}:{task}:{line}:{e.operator}:{e.detail}"
+        detail = _safe_detail(e.detail)
+        base = f"{exercise}:{task}:{line}:{e.operator}:{detail}"
         counts[base] += 1
         ident = base if counts[base] == 1 else f"{base}#{counts[base]}"
         last = gen.src.line_of(e.end)
@@ -518,7 +524,7 @@ def cell_mutants(text: str, exercise: str, task: str, cell: int) -> list[Mutant]
         else:
             before = _snippet(text, e.start, e.end)
         after = _snippet(new, e.start, e.start + len(e.text))
-        out.append(Mutant(ident, exercise, task, cell, line, e.operator, e.detail,
+        out.append(Mutant(ident, exercise, task, cell, line, e.operator, detail,
                           f"line {line}: `{before}` -> `{after}`", text, new, e.start, e.end))
     return out
 
@@ -552,8 +558,8 @@ def read_equivalent(path: Path = EQUIVALENT_FILE) -> dict[str, str]:
             line = raw.strip()
             if not line or line.startswith("#"):
                 continue
-            ident, _, reason = line.partition("#")
-            out[ident.strip()] = reason.strip()
+            ident, *reason = line.split(None, 1)      # ids hold no space, but may end in #2
+            out[ident] = reason[0].removeprefix("#").strip() if reason else ""
     return out
 
 
@@ -790,7 +796,7 @@ def print_report(mutants: list[Mutant], results: dict, equivalent: dict, sampled
 def results_document(mutants, results, equivalent, sampled, names, command) -> dict:
     summary = summarise(mutants, results, equivalent)
     known = {m.id for m in generate(names)}
-    return {
+    doc = {
         "about": "Mutation testing of the hidden suites (tests/mutation.py): every one-spot mutant of the solution "
                  "regions, graded on its own task's hidden tests. score = killed / (mutants - equivalent).",
         "command": command,
@@ -803,10 +809,59 @@ def results_document(mutants, results, equivalent, sampled, names, command) -> d
                                     "near an hour on 2 cores"} for k, v in sampled.items()},
         "summary": summary,
         "equivalent": {i: r for i, r in equivalent.items() if i in known},
+        "survivors": {},                  # filled in below, from the mutants
+        # outcome: with the equivalent list applied; graded: what the grading said
         "mutants": [{**m.record(), "outcome": outcome_of(m.id, results, equivalent),
+                     "graded": results.get(m.id, {}).get("outcome", "not-graded"),
                      **{k: v for k, v in results.get(m.id, {}).items() if k != "outcome"}}
                     for m in mutants],
     }
+    doc["survivors"] = survivors_by_exercise(doc["mutants"])
+    return doc
+
+
+def survivors_by_exercise(records: list[dict]) -> dict:
+    """exercise -> ["<id>: <description>"] of the mutants that kept full marks (equivalents left out)."""
+    out = defaultdict(list)
+    for m in records:
+        if m["outcome"] == "survived":
+            out[m["exercise"]].append(f"{m['id']}: {m['description']}")
+    return dict(out)
+
+
+def dumps_results(doc: dict) -> str:
+    """The results file's text: indented, with one line per mutant (so that a rerun diffs by mutant)."""
+    head = json.dumps({k: v for k, v in doc.items() if k != "mutants"}, indent=1)
+    rows = ",\n  ".join(json.dumps(m) for m in doc["mutants"])
+    return head[:-2] + ',\n "mutants": [\n  ' + rows + "\n ]\n}\n"
+
+
+def _graded(record: dict) -> str:
+    """A results file record's own grading outcome (files without "graded" stored survived as equivalent)."""
+    return record.get("graded") or ("survived" if record["outcome"] == "equivalent" else record["outcome"])
+
+
+def recorded(doc: dict) -> tuple[list, dict]:
+    """A results file's mutants (as objects with id, exercise, task) and results (id -> result)."""
+    from types import SimpleNamespace
+    mutants = [SimpleNamespace(**{k: m[k] for k in ("id", "exercise", "task", "description")}) for m in doc["mutants"]]
+    results = {m["id"]: {**{k: v for k, v in m.items() if k not in ("outcome", "graded")}, "outcome": _graded(m)}
+               for m in doc["mutants"] if _graded(m) != "not-graded"}
+    return mutants, results
+
+
+def rescore(doc: dict, equivalent: dict) -> dict:
+    """The results file with the equivalent list applied again (no grading: the list changed, not the code)."""
+    mutants, results = recorded(doc)
+    doc = copy.deepcopy(doc)
+    doc["summary"] = summarise(mutants, results, equivalent)
+    ids = {m.id for m in mutants}
+    doc["equivalent"] = {i: r for i, r in equivalent.items() if i in ids}
+    for m in doc["mutants"]:
+        m["graded"] = _graded(m)
+        m["outcome"] = outcome_of(m["id"], results, equivalent)
+    doc["survivors"] = survivors_by_exercise(doc["mutants"])
+    return doc
 
 
 # ---------------------------------------------------------------- command line
@@ -848,7 +903,18 @@ def main(argv=None) -> int:
     p.add_argument("--no-baseline", action="store_true", help="do not grade the solution's tasks first")
     p.add_argument("--list", action="store_true", help="list the mutants (id and description); grade nothing")
     p.add_argument("--show", metavar="ID", help="show one mutant as a diff of its cell")
+    p.add_argument("--rescore", metavar="RESULTS", help="apply tests/mutation_equivalent.txt to a results file again "
+                                                        "(after editing the list; nothing is graded)")
     args = p.parse_args(argv)
+
+    if args.rescore:
+        path = Path(args.rescore)
+        doc = rescore(json.loads(path.read_text()), read_equivalent())
+        path.write_text(dumps_results(doc))
+        mutants, results = recorded(doc)
+        print_report(mutants, results, read_equivalent(), doc.get("sampled", {}))
+        print(f"rescored {path}")
+        return 0
 
     if args.show:
         ex = args.show.split(":")[0]
@@ -901,7 +967,7 @@ def main(argv=None) -> int:
     if args.json:
         command = "python tests/mutation.py " + " ".join(argv if argv is not None else sys.argv[1:])
         doc = results_document(mutants, results, equivalent, sampled, names, command)
-        Path(args.json).write_text(json.dumps(doc, indent=1) + "\n")
+        Path(args.json).write_text(dumps_results(doc))
         checkpoint.unlink(missing_ok=True)
         print(f"results written to {args.json}")
     return 0

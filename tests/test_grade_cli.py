@@ -1,6 +1,10 @@
 """`python -m autograder grade`: the instructor's command, on solutions, exercises and broken submissions.
 Hostile and malformed submissions have their own corpora (test_hostile_corpus.py, test_malformed_corpus.py)."""
 import json
+import os
+import shutil
+import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -80,3 +84,156 @@ def test_forcing_cuda_without_a_gpu_fails_at_once(tmp_path):
 def test_missing_paths_are_reported(tmp_path):
     done = run_grader("grade", tmp_path / "nope.ipynb", timeout=120)
     assert done.returncode == 2 and "no such file" in done.stderr
+
+
+# ---------------------------------------------------------------- what a submission can put in front of the instructor
+
+BASE = "01-one-hot-encoding"
+# Python source for a message with a lone surrogate, terminal escapes (clear screen, window title, colour)
+# and a bidi override: all of it reached the instructor's terminal raw, and the surrogate crashed the table.
+HOSTILE_TEXT = r"lone \ud800, \x1b]0;owned\x07\x1b[2J\x1b[31mred\x1b[0m \u202egnp.exe\r31 / 31"
+
+
+def test_text_from_a_submission_cannot_break_the_results_or_reach_the_terminal(tmp_path):
+    subs = tmp_path / "subs"
+    notebook_with(solution(BASE), subs / "evil\x1b[2Jname.ipynb", append=[f'raise ValueError("{HOSTILE_TEXT}")'])
+    notebook_with(solution(BASE), subs / "raises.ipynb",
+                  replace={"solution-one_hot": f'def one_hot(*args, **kwargs):\n    raise ValueError("{HOSTILE_TEXT}")'})
+    out = tmp_path / "grades.json"
+    for attempt in ("graded", "read back from grades.json.d/"):
+        done = run_grader("grade", subs, "--device", "cpu", "--json", out, "-v")
+        assert done.returncode == 0, (attempt, done.stderr[-3000:])
+        assert not any(c in done.stdout for c in "\x1b\x07\r\u202e\ud800"), attempt
+        assert "\\x1b]0;owned\\x07" in done.stdout and "\\u202egnp.exe\\r31 / 31" in done.stdout
+        assert "evil\\x1b[2Jname.ipynb" in done.stdout
+        records = {Path(r["notebook"]).name: r for r in load_json(out)}
+        assert set(records) == {"evil\\x1b[2Jname.ipynb", "raises.ipynb"}
+        cell_error = records["evil\\x1b[2Jname.ipynb"]
+        assert cell_error["score"] == 31 and "lone \ufffd, \\x1b]0;owned" in " ".join(cell_error["messages"])
+        raised = [t for t in records["raises.ipynb"]["tests"] if t["score"] < t["max_score"]]
+        assert raised and all(t["task"] == "one_hot" for t in raised)
+        assert any("\\x1b[31mred" in t["output"] for t in raised)
+        text = json.dumps(records, ensure_ascii=False)
+        assert not any(c in text for c in "\x1b\x07\r\u202e\ud800")
+
+
+# ---------------------------------------------------------------- time budget
+
+# Wraps every function of the notebook so that each call sleeps: correct results, each call well
+# under the per-call limit, and (31 tests, several calls each) minutes in all without a budget.
+SLEEPY = """import functools, time, types
+def _slow(f):
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        time.sleep(1.5)
+        return f(*args, **kwargs)
+    return wrapper
+for _name, _f in list(globals().items()):
+    if isinstance(_f, types.FunctionType) and not _name.startswith("_"):
+        globals()[_name] = _slow(_f)
+"""
+
+
+def test_a_submission_has_a_time_budget(tmp_path):
+    notebook_with(solution(BASE), tmp_path / "sleepy.ipynb", append=[SLEEPY])
+    started = time.monotonic()
+    done = run_grader("grade", tmp_path / "sleepy.ipynb", "--device", "cpu", "--timeout", "5", "--budget", "10",
+                      "--json", tmp_path / "r.json")
+    elapsed = time.monotonic() - started
+    record = load_json(tmp_path / "r.json")[0]
+    assert done.returncode == 0 and record["status"] == "graded", done.stderr[-2000:]
+    assert record["budget_exhausted"] is True
+    assert any("time budget of 10 s" in m and "ran out" in m for m in record["messages"]), record["messages"]
+    stopped = [t for t in record["tests"] if "time budget of 10 s" in t["output"]]
+    assert len(stopped) >= 10 and all(t["score"] == 0 for t in stopped)
+    assert record["score"] < record["max_score"] == 31
+    assert "time budget" in done.stdout
+    assert elapsed < 10 + 120   # without the budget: 31 tests x several 1.5 s calls
+
+
+def test_budget_and_timeouts_must_be_positive(tmp_path):
+    for option in ("--budget", "--timeout"):
+        done = run_grader("grade", solution(BASE), option, "0", timeout=120)
+        assert done.returncode == 2 and "positive number of seconds" in done.stderr
+
+
+# ---------------------------------------------------------------- links and special files
+
+def test_links_and_special_files_are_refused_each_with_a_record(tmp_path):
+    subs = tmp_path / "subs"
+    for student in ("alice", "bob", "carol", "erin"):
+        (subs / student).mkdir(parents=True)
+    shutil.copy(solution(BASE), subs / "alice" / "homework.ipynb")
+    os.symlink(solution(BASE), subs / "bob" / "homework.ipynb")          # a link to a solution: was graded 31/31
+    os.mkfifo(subs / "carol" / "homework.ipynb")                          # a FIFO: blocked the whole batch
+    os.symlink(solution(BASE).parent, subs / "dave")                      # a linked folder
+    with socket.socket(socket.AF_UNIX) as sock:                           # a socket
+        sock.bind(str(subs / "erin" / "homework.ipynb"))
+    os.symlink(solution(BASE), tmp_path / "named.ipynb")                  # a link named on the command line
+    out = tmp_path / "grades.json"
+    done = run_grader("grade", subs, tmp_path / "named.ipynb", "--device", "cpu", "--json", out, timeout=300)
+    records = {str(Path(r["notebook"]).relative_to(tmp_path)): r for r in load_json(out)}
+    assert done.returncode == 1
+    assert records["subs/alice/homework.ipynb"]["score"] == 31
+    refused = {"subs/bob/homework.ipynb": "is a symbolic link", "subs/carol/homework.ipynb": "is a FIFO",
+               "subs/dave": "folder is a symbolic link", "subs/erin/homework.ipynb": "is a socket",
+               "named.ipynb": "is a symbolic link"}
+    assert set(records) == {"subs/alice/homework.ipynb", *refused}
+    for name, text in refused.items():
+        record = records[name]
+        assert record["status"] == "error" and record["score"] == 0 and not record["tests"], name
+        assert record["messages"][0].startswith("refused:") and text in record["messages"][0], record["messages"]
+        assert record["messages"][0] in done.stdout
+
+
+# ---------------------------------------------------------------- which exercise
+
+def test_the_instructor_chooses_the_exercise_and_a_claim_to_another_is_flagged(tmp_path):
+    folder = tmp_path / "assignment-02"
+    notebook_with(solution(BASE), folder / "02-table-lookup.ipynb")   # chapter 1's solution under chapter 2's name
+    shutil.copy(solution("02-table-lookup"), folder / "correct.ipynb")
+    done = run_grader("grade", folder, "--exercise", "02-table-lookup", "--device", "cpu", "--json", tmp_path / "r.json")
+    records = {Path(r["notebook"]).name: r for r in load_json(tmp_path / "r.json")}
+    assert done.returncode == 0, done.stderr[-2000:]
+    wrong, right = records["02-table-lookup.ipynb"], records["correct.ipynb"]
+    assert wrong["exercise"] == "02-table-lookup" and wrong["claims"] == BASE
+    assert wrong["max_score"] == right["max_score"] == 30 and wrong["score"] == 0
+    assert any(f"names the exercise {BASE}" in m and "expected here is 02-table-lookup (from --exercise)" in m for m in wrong["messages"])
+    assert f"02-table-lookup (notebook says {BASE})" in done.stdout
+    assert right["claims"] is None and right["score"] == 30 and not right["messages"]
+
+
+def test_without_exercise_a_folder_named_after_one_decides(tmp_path):
+    notebook_with(solution(BASE), tmp_path / "02-table-lookup" / "alice.ipynb")
+    notebook_with(solution(BASE), tmp_path / "02-table-lookup" / BASE / "bob.ipynb")      # two folders, two names
+    notebook_with(solution(BASE), tmp_path / "assignment-05" / "05-word2vec.ipynb")      # only the file name says
+    done = run_grader("grade", tmp_path, "--device", "cpu", "--json", tmp_path / "r.json")
+    records = {Path(r["notebook"]).name: r for r in load_json(tmp_path / "r.json")}
+    alice, bob, renamed = records["alice.ipynb"], records["bob.ipynb"], records["05-word2vec.ipynb"]
+    assert alice["exercise"] == "02-table-lookup" and alice["claims"] == BASE and alice["score"] == 0
+    assert bob["status"] == "error" and "name different exercises" in bob["messages"][0]
+    assert "--exercise" in bob["messages"][0]
+    assert renamed["exercise"] == BASE and renamed["score"] == 31
+    assert any("file name says 05-word2vec" in m for m in renamed["messages"]), renamed["messages"]
+    assert done.returncode == 1   # bob could not be graded
+
+
+def test_an_unknown_exercise_is_refused_at_once(tmp_path):
+    done = run_grader("grade", solution(BASE), "--exercise", "07-transformers", timeout=120)
+    assert done.returncode == 2 and "no such exercise" in done.stderr and BASE in done.stderr
+
+
+# ---------------------------------------------------------------- internal errors
+
+def test_an_internal_error_gives_the_notebook_its_own_record(monkeypatch, tmp_path):
+    import autograder.grading
+    from autograder import cli
+
+    def broken(*args, **kwargs):
+        raise KeyError("a grader bug \ud800")
+    monkeypatch.setattr(autograder.grading, "grade_notebook", broken)
+    path = notebook_with(solution(BASE), tmp_path / "alice.ipynb")
+    digest, record = cli._grade_one(str(path), ["cpu"], None, None, "the instructor", 10.0)
+    assert record["notebook"] == str(path) and record["status"] == "error"
+    assert "internal grader error" in record["messages"][0] and "KeyError" in record["messages"][0]
+    json.dumps(record).encode("utf-8")

@@ -7,8 +7,8 @@ import zipfile
 
 import pytest
 
-from autograder.gradescope import validate_results
-from conftest import exercise, notebook_with, run_grader, solution
+from autograder.gradescope import GRADESCOPE_BUDGET, validate_results
+from conftest import EXERCISES, exercise, notebook_with, run_grader, solution
 
 NAME = "02-table-lookup"
 
@@ -27,24 +27,37 @@ def test_bundle_holds_what_gradescope_needs_and_no_solutions(bundle):
     assert f"autograder/suites/{NAME}/test_{NAME.replace('-', '_')}.py" in names
     assert not any(n.startswith("solutions/") or n.startswith("exercises/") for n in names)
     assert not any(n.startswith("autograder/suites/") and f"/{NAME}/" not in n for n in names)
+    run_autograder = zipfile.ZipFile(bundle).read("run_autograder").decode()
+    assert f'--budget "${{COURSE_GRADER_BUDGET:-{GRADESCOPE_BUDGET:g}}}"' in run_autograder
+    # every exercise's grade ids, so a notebook of another exercise is recognised: all public
+    index = json.loads(zipfile.ZipFile(bundle).read("autograder/exercises.json"))
+    assert set(index) == set(EXERCISES)
+    for name, grade_ids in index.items():
+        released = exercise(name).read_text()
+        assert grade_ids and all(f'"grade_id": "{gid}"' in released for gid in grade_ids), name
 
 
-def run_as_gradescope(bundle, tmp_path, submission):
-    """Lay out /autograder as Gradescope does (in a temporary folder) and run run_autograder."""
+def run_as_gradescope(bundle, tmp_path, submission, place=None, **env_vars):
+    """Lay out /autograder as Gradescope does (in a temporary folder) and run run_autograder.
+    `place(folder)` puts the submission there instead of a copy of `submission`."""
     root = tmp_path / "autograder"
     (root / "source").mkdir(parents=True)
     (root / "submission").mkdir()
     (root / "results").mkdir()
     zipfile.ZipFile(bundle).extractall(root / "source")
-    if submission:
+    if place:
+        place(root / "submission")
+    elif submission:
         notebook_with(submission, root / "submission" / f"{NAME}.ipynb")
     env = {**os.environ, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": sys.executable,
-           "COURSE_GRADER_DEVICE": "cpu"}
+           "COURSE_GRADER_DEVICE": "cpu", **env_vars}
     env.pop("PYTHONPATH", None)
     done = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, capture_output=True,
                           text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads((root / "results" / "results.json").read_text())
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert validate_results(results) == [], results
+    return results
 
 
 @pytest.mark.parametrize("which", ["solution", "exercise", "nothing"])
@@ -65,3 +78,99 @@ def test_validator_rejects_malformed_results():
     assert validate_results({"score": "10"}) == ["score is not a number"]
     assert validate_results({"tests": [{"score": 3, "max_score": 2, "visibility": "sometimes"}]}) == [
         "test 0: bad visibility 'sometimes'", "test 0: score outside 0..max_score"]
+
+
+# ---------------------------------------------------------------- whatever is submitted, a valid results.json
+
+def test_another_exercise_is_graded_as_the_assignments_and_flagged(bundle, tmp_path):
+    """Chapter 1's solution uploaded to chapter 2's assignment: graded against chapter 2's
+    suite (not zeroed without tests), and the output names both exercises."""
+    results = run_as_gradescope(bundle, tmp_path, solution("01-one-hot-encoding"))
+    assert results["score"] == 0 and sum(t["max_score"] for t in results["tests"]) == 30
+    assert ("names the exercise 01-one-hot-encoding (its metadata), but the exercise expected here is "
+            "02-table-lookup (from this assignment)") in results["output"]
+
+
+def test_the_right_notebook_under_another_name_is_graded(bundle, tmp_path):
+    results = run_as_gradescope(bundle, tmp_path, None,
+                                place=lambda d: notebook_with(solution(NAME), d / "my homework.ipynb"))
+    assert results["score"] == 30 and "names the exercise" not in results["output"]
+
+
+MALFORMED = {
+    "exercise-a-list": lambda nb: nb["metadata"]["course"].update(exercise=["02-table-lookup"]),
+    "deeply-nested": lambda nb: b'{"cells": [], "x": ' + b"[" * 200_000 + b"]" * 200_000 + b"}",
+    "many-empty-objects": lambda nb: b'{"cells": [' + b"{}," * 3_000_000 + b"{}]}",
+    "not-json": lambda nb: b'{"cells": [',
+}
+
+
+@pytest.mark.parametrize("case", MALFORMED)
+def test_malformed_notebooks_get_results_with_a_message(bundle, tmp_path, case):
+    def place(folder):
+        nb = json.loads(solution(NAME).read_text())
+        data = MALFORMED[case](nb)
+        (folder / f"{NAME}.ipynb").write_bytes(data if isinstance(data, bytes) else json.dumps(nb).encode())
+    results = run_as_gradescope(bundle, tmp_path, None, place=place)
+    assert results["score"] == 0 and not results["tests"]
+    expected = {"exercise-a-list": "course.exercise is a list", "deeply-nested": "nested too deeply",
+                "many-empty-objects": "JSON brackets, commas and colons", "not-json": "not valid JSON"}[case]
+    assert expected in results["output"]
+
+
+def test_links_are_not_followed(bundle, tmp_path):
+    """A link to a file outside the submission (here the solution) is refused, not graded."""
+    results = run_as_gradescope(bundle, tmp_path, None,
+                                place=lambda d: os.symlink(solution(NAME), d / f"{NAME}.ipynb"))
+    assert results["score"] == 0 and "refused: the file is a symbolic link" in results["output"]
+
+
+def test_the_time_budget_comes_from_the_environment(bundle, tmp_path):
+    sleepy = "import time, types\n" + "\n".join([
+        "for _n, _f in list(globals().items()):",
+        "    if isinstance(_f, types.FunctionType) and not _n.startswith('_'):",
+        "        globals()[_n] = (lambda f: lambda *a, **k: (time.sleep(1.5), f(*a, **k))[1])(_f)"])
+    results = run_as_gradescope(bundle, tmp_path, None, COURSE_GRADER_BUDGET="6",
+                                place=lambda d: notebook_with(solution(NAME), d / f"{NAME}.ipynb", append=[sleepy]))
+    assert "time budget of 6 s for grading this submission ran out" in results["output"]
+    assert any("time budget of 6 s" in t["output"] for t in results["tests"])
+    assert results["score"] < 30
+
+
+def test_a_grader_that_cannot_run_still_writes_results(bundle, tmp_path):
+    """No GPU for a bundle told to use one: a message in results.json, not a traceback."""
+    results = run_as_gradescope(bundle, tmp_path, solution(NAME), COURSE_GRADER_DEVICE="cuda")
+    if torch_has_cuda():
+        pytest.skip("this machine has a GPU")
+    assert results["score"] == 0 and "cannot run here" in results["output"] and "no CUDA GPU" in results["output"]
+
+
+def test_a_python_that_fails_still_leaves_results(bundle, tmp_path):
+    """Even when Python itself cannot start, run_autograder leaves a valid results.json."""
+    results = run_as_gradescope(bundle, tmp_path, solution(NAME), AUTOGRADER_PYTHON="/bin/false")
+    assert results["score"] == 0 and "stopped before it could write its results" in results["output"]
+
+
+def test_any_failure_inside_becomes_results(tmp_path, monkeypatch):
+    """The entry point writes results.json whatever goes wrong in the grader."""
+    import autograder.grading
+    from autograder import gradescope
+
+    def broken(*args, **kwargs):
+        raise MemoryError("grader bug \ud800")
+    monkeypatch.setattr(autograder.grading, "grade_notebook", broken)
+    monkeypatch.setattr(autograder.grading, "resolve_devices", lambda option: ["cpu"])
+    (tmp_path / "submission").mkdir()
+    notebook_with(solution(NAME), tmp_path / "submission" / f"{NAME}.ipynb")
+    assert gradescope.run(NAME, tmp_path / "submission", tmp_path / "results.json", "visible") == 0
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert validate_results(results) == [] and "internal grader error" in results["output"]
+    monkeypatch.setattr(gradescope, "_results", lambda *args: 1 / 0)
+    assert gradescope.run(NAME, tmp_path / "submission", tmp_path / "results.json", "visible") == 0
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert validate_results(results) == [] and "ZeroDivisionError" in results["output"]
+
+
+def torch_has_cuda() -> bool:
+    import torch
+    return torch.cuda.is_available()

@@ -65,3 +65,79 @@ def test_feedback_shows_per_test_results_without_hidden_source(course, repo, nam
     assert len(hidden) > 20
     leaked = [line for line in hidden if line in html]
     assert not leaked, leaked[:3]
+
+
+# ---------------------------------------------------------------- the assignment decides; every cell says what happened
+
+CH1 = "01-one-hot-encoding"
+SLEEPY = "\n".join([
+    "import time, types",
+    "for _n, _f in list(globals().items()):",
+    "    if isinstance(_f, types.FunctionType) and not _n.startswith('_'):",
+    "        globals()[_n] = (lambda f: lambda *a, **k: (time.sleep(1.5), f(*a, **k))[1])(_f)"])
+
+
+def submit(root, student, nb):
+    dest = root / "submitted" / student / CH1
+    dest.mkdir(parents=True)
+    (dest / f"{CH1}.ipynb").write_text(json.dumps(nb))
+
+
+def solution_with(change):
+    nb = json.loads(solution(CH1).read_text())
+    change(nb)
+    return nb
+
+
+@pytest.fixture(scope="module")
+def chapter1_course(tmp_path_factory):
+    """Chapter 1 only: a solution whose metadata names chapter 2, one whose metadata is
+    malformed, and (graded with a 5 s budget from the command line) one that sleeps."""
+    root = tmp_path_factory.mktemp("course-ch1")
+    done = run_grader("course", root, "--device", "cpu", "--budget", "250")
+    assert done.returncode == 0, done.stderr
+    nbgrader("generate_assignment", CH1, cwd=root)
+    submit(root, "claims", solution_with(lambda nb: nb["metadata"]["course"].update(exercise="02-table-lookup")))
+    submit(root, "malformed", solution_with(lambda nb: nb["metadata"]["course"].update(exercise=[CH1])))
+    nbgrader("autograde", CH1, cwd=root)
+    nb = solution_with(lambda nb: None)
+    nb["cells"].append({"cell_type": "code", "metadata": {}, "source": SLEEPY, "outputs": [], "execution_count": None})
+    submit(root, "sleepy", nb)
+    nbgrader("autograde", CH1, "--student", "sleepy", "--HiddenSuiteAutograde.budget=5", cwd=root)
+    nbgrader("export", cwd=root)
+    return root
+
+
+def grade_cell_texts(root, student):
+    nb = json.loads((root / "autograded" / student / CH1 / f"{CH1}.ipynb").read_text())
+    texts = []
+    for cell in nb["cells"]:
+        if cell["metadata"].get("nbgrader", {}).get("grade") and cell["cell_type"] == "code":
+            streams = [o["text"] for o in cell["outputs"] if o["output_type"] == "stream"]
+            texts.append("".join("".join(t) if isinstance(t, list) else t for t in streams))
+    assert texts
+    return texts
+
+
+def scores(root):
+    return {r["student_id"]: float(r["score"]) for r in csv.DictReader(open(root / "grades.csv")) if r["assignment"] == CH1}
+
+
+def test_the_assignment_decides_the_suite_and_the_claim_is_reported(chapter1_course):
+    assert scores(chapter1_course)["claims"] == 31
+    for text in grade_cell_texts(chapter1_course, "claims"):
+        assert "names the exercise 02-table-lookup" in text
+        assert f"expected here is {CH1} (from the nbgrader assignment)" in text
+
+
+def test_a_malformed_notebook_gets_grade_cells_that_say_why(chapter1_course):
+    assert scores(chapter1_course)["malformed"] == 0
+    for text in grade_cell_texts(chapter1_course, "malformed"):
+        assert "No hidden tests ran" in text and "course.exercise is a list" in text
+
+
+def test_the_time_budget_is_configurable(chapter1_course):
+    assert "budget=250.0" in (chapter1_course / "nbgrader_config.py").read_text()
+    assert scores(chapter1_course)["sleepy"] < 31
+    assert any("time budget of 5 s for grading this submission ran out" in t
+               for t in grade_cell_texts(chapter1_course, "sleepy"))
