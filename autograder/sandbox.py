@@ -182,6 +182,10 @@ def _parent_array_hook(desc, arr):
     grad_fn = meta.get("grad_fn")
     if grad_fn is not None and (type(grad_fn) is not str or len(grad_fn) > 100):
         raise protocol.ProtocolError("malformed tensor description")
+    # The dtype name is the worker's claim, the values' own dtype a fact: they must agree
+    # (the worker sends bfloat16 values as float32), or a patched worker could call int64 float32.
+    if arr.dtype.name != ("float32" if strings["dtype"] == "bfloat16" else strings["dtype"]):
+        raise protocol.ProtocolError(f"a tensor reported as {strings['dtype']} whose values are {arr.dtype.name}")
     return TensorData(arr, grad_fn=grad_fn, **strings, **flags)
 
 

@@ -40,6 +40,9 @@ def test_subclasses_and_objects_do_not_cross():
     ({"__ndarray__": 5, "dtype": "uint8", "shape": [1]}, "missing buffer"),
     ({"__ndarray__": 0, "dtype": "uint8", "shape": [-1]}, "malformed array shape"),
     ({"__ndarray__": 0, "dtype": "uint8", "shape": [1], "tensor": {"device": 1}}, "malformed tensor"),
+    ({"__ndarray__": 0, "dtype": "uint8", "shape": [1], "tensor": {
+        "device": "cpu", "dtype": "float32", "layout": "strided", "requires_grad": False,
+        "is_parameter": False, "is_leaf": True, "grad_fn": None}}, "reported as float32 whose values are uint8"),
     ({"__weird__": 1}, "unknown tag"),
     ({"__dict__": [[[1], 2]]}, "unhashable"),
 ])

@@ -92,7 +92,8 @@ def test_build_vocab_example(student):
 def test_build_vocab_special_entries(student, rng):
     """build_vocab: "<pad>" is 0, "<unk>" is the last index, indices 0..len-1 without gaps"""
     case = "build_vocab on a random corpus of 20 texts"
-    got = named(case, student.call, "build_vocab", random_texts(rng))
+    texts = random_texts(rng)
+    got = named(case, student.call, "build_vocab", texts)
     if not isinstance(got, dict):
         raise Mismatch(f"{case}: the result should be a dict, got {describe(got)}")
     values = [v.item() if isinstance(v, np.integer) else v for v in got.values()]
@@ -104,6 +105,9 @@ def test_build_vocab_special_entries(student, rng):
         raise Mismatch(f'{case}: "<unk>" is missing from the vocabulary')
     if sorted(values) != list(range(len(got))):
         raise Mismatch(f"{case}: the indices should be 0, 1, ..., len(vocab) - 1, each used once")
+    words = {w for text in texts for w in tokenize(text)}
+    if set(got) - {"<pad>", "<unk>"} != words:
+        raise Mismatch(f"{case}: the keys besides \"<pad>\" and \"<unk>\" should be exactly the corpus's words")
     if got["<unk>"] != len(got) - 1:
         raise Mismatch(f'{case}: "<unk>" should have the last index, len(vocab) - 1')
 
@@ -150,6 +154,10 @@ def test_build_vocab_empty(student):
     """build_vocab: no texts, or texts without words, give {"<pad>": 0, "<unk>": 1}"""
     for case, texts in [("build_vocab([])", []), ('build_vocab(["", "?!  ..."])', ["", "?!  ..."])]:
         check_equal(named(case, student.call, "build_vocab", texts), {"<pad>": 0, "<unk>": 1}, case)
+    # Those two answers are what ignoring the texts gives: the point needs words beside empty texts too.
+    texts = ["", "b a b", "?!", "c"]
+    case = 'build_vocab(["", "b a b", "?!", "c"])'
+    check_equal(named(case, student.call, "build_vocab", texts), ref_vocab(texts), case)
 
 
 # ---------------------------------------------------------------- texts_to_sequences
@@ -204,8 +212,10 @@ def test_pad_sequences_example(student):
 
 @points(1, task="pad_sequences")
 def test_pad_sequences_pre_padding(student, rng):
-    """pad_sequences: 'pre' padding (the default) on ragged batches, empty and full-length sequences"""
+    """pad_sequences: 'pre' padding (the default) on ragged batches, empty and full-length sequences, int64 ids"""
     check_pad(student, "4 sequences of lengths 1, 0, 6, 3; maxlen=6", [[5], [], [1, 2, 3, 4, 5, 6], [7, 8, 9]], 6)
+    # Ids that int32 cannot hold: an int32 result fails here whatever dtype it is sent as.
+    check_pad(student, "ids beyond the int32 range (2**31, 2**40)", [[2**31, 7], [2**40, 1, 2**31 + 5]], 4)
     check_pad(student, "30 random sequences, maxlen=10", random_sequences(rng, 30, 9), 10)
     check_pad(student, "one sequence of exactly maxlen", [[3, 1]], 2)
 
@@ -217,6 +227,9 @@ def test_pad_sequences_post_padding(student):
     check_pad(student, "padding='post', maxlen=6", seqs, 6, padding="post")
     check_pad(student, "padding='post', value=-1", seqs, 7, padding="post", value=-1)
     check_pad(student, "padding='pre', value=9", seqs, 8, value=9)
+    check_pad(student, "padding='post', value=-2**33 (beyond int32)", seqs, 7, padding="post", value=-2**33)
+    # The result is int64 whatever type the padding value has (np.full would take its dtype).
+    check_pad(student, "value=np.int32(-1)", seqs, 5, value=np.int32(-1))
 
 
 @points(1, task="pad_sequences")
@@ -239,14 +252,19 @@ def test_pad_sequences_post_truncating(student):
 
 @points(1, task="pad_sequences")
 def test_pad_sequences_empty_batch(student):
-    """pad_sequences: an empty list of sequences gives shape (0, maxlen)"""
+    """pad_sequences: an empty list of sequences gives shape (0, maxlen); empty sequences beside others"""
     check_pad(student, "pad_sequences([], 5)", [], 5)
     check_pad(student, "pad_sequences([[]], 3)", [[]], 3)
+    # Those two answers are what all-zero code gives: the point needs real sequences right too.
+    check_pad(student, "pad_sequences([[], [4, 5], []], 3)", [[], [4, 5], []], 3)
 
 
 @points(1, task="pad_sequences")
 def test_pad_sequences_bad_mode(student):
     """pad_sequences: an unknown padding or truncating mode raises ValueError"""
+    # Raising is easy; the point needs the valid modes, given explicitly, to work too.
+    check_pad(student, "padding='post', truncating='post' given explicitly", [[1, 2, 3, 4, 5], [6]], 3,
+              padding="post", truncating="post")
     expect_error(lambda: student.call("pad_sequences", [[1, 2]], 4, padding="middle"),
                  "padding='middle'", "ValueError")
     expect_error(lambda: student.call("pad_sequences", [[1, 2, 3, 4, 5]], 3, truncating="end"),
@@ -259,6 +277,8 @@ def test_pad_sequences_bad_mode(student):
 
 
 def check_one_hot(student, case, x, v):
+    # The dtype of a numpy result is that of the values that crossed. A float64 result that a
+    # patched worker converts on the way out cannot be told apart (0 and 1 fit any float dtype).
     check_array(named(case, student.call, "one_hot", x, v), ref_one_hot(x, v), case, exact=True, dtype="float32")
 
 
@@ -280,6 +300,8 @@ def test_one_hot_empty(student):
     """one_hot: an empty batch gives an empty float32 result of the right shape"""
     for shape in [(0,), (3, 0), (0, 4)]:
         check_one_hot(student, f"empty indices of shape {shape}", np.zeros(shape, dtype=np.int64), 5)
+    # An empty result is easy to get right by accident: the point needs a non-empty batch right too.
+    check_one_hot(student, "indices [[4, 0], [2, 4]] after the empty ones", np.array([[4, 0], [2, 4]]), 5)
 
 
 @points(1, task="one_hot")
@@ -295,6 +317,8 @@ def test_one_hot_dtypes_and_extremes(student, rng):
 @points(1, task="one_hot")
 def test_one_hot_negative(student):
     """one_hot: a negative index raises ValueError (np.eye(V)[-1] would wrap around)"""
+    # Raising is easy; the point needs the valid boundary (index 0) encoded right too.
+    check_one_hot(student, "indices [0, 1, 0] (valid)", np.array([0, 1, 0]), 5)
     for case, x in [("one_hot(np.array([-1]), 5)", np.array([-1])),
                     ("a 2-D batch with one negative index", np.array([[0, 1], [2, -3]])),
                     ("int32 indices with -5, num_classes=5", np.array([3, -5], np.int32))]:
@@ -303,15 +327,19 @@ def test_one_hot_negative(student):
 
 @points(1, task="one_hot")
 def test_one_hot_too_large(student):
-    """one_hot: an index >= num_classes raises ValueError"""
+    """one_hot: an index >= num_classes raises ValueError, even one that int32 would wrap into range"""
+    check_one_hot(student, "index 4 with num_classes=5 (valid)", np.array([4, 2, 4]), 5)
     for case, x in [("index 5 with num_classes=5", np.array([0, 5])),
-                    ("int32 index 100 with num_classes=5", np.array([[1], [100]], np.int32))]:
+                    ("int32 index 100 with num_classes=5", np.array([[1], [100]], np.int32)),
+                    ("int64 index 2**32 + 1 (1 if cast to int32)", np.array([2, 2**32 + 1]))]:
         expect_error(lambda: student.call("one_hot", x, 5), case, "ValueError")
 
 
 @points(1, task="one_hot")
 def test_one_hot_non_integer(student):
     """one_hot: float and bool index arrays raise ValueError, even with integral values"""
+    check_one_hot(student, "int16 indices (valid)", np.array([1, 2, 0], np.int16), 5)
+    check_one_hot(student, "uint8 indices (valid: unsigned integers are integers)", np.array([4, 0, 3], np.uint8), 5)
     for case, x in [("float64 indices [1.0, 2.0]", np.array([1.0, 2.0])),
                     ("float32 indices", np.array([[0.0, 3.0]], np.float32)),
                     ("bool indices", np.array([True, False]))]:
@@ -320,11 +348,15 @@ def test_one_hot_non_integer(student):
 
 @points(1, task="one_hot")
 def test_one_hot_input_unchanged(student, rng):
-    """one_hot: the index array is not modified"""
+    """one_hot: the index array is not modified (a second call with the same array is right too)"""
     x = random_indices(rng, (4, 5), 9)
     h = student.put(x.copy(), "indices")
-    case = "one_hot(x, 9) with x of shape (4, 5)"
-    check_array(named(case, student.call, "one_hot", h, 9), ref_one_hot(x, 9), case, exact=True, dtype="float32")
+    # The array stays in the worker and is used twice: a call that changed it gets the second
+    # answer wrong, whatever the worker says when it is read back. (Not unforgeable: code that
+    # keeps a copy of its input and answers from it passes; hence 1 point.)
+    for v in (9, 12):
+        case = f"one_hot(x, {v}) with x of shape (4, 5)" + (", after one_hot(x, 9)" if v != 9 else "")
+        check_array(named(case, student.call, "one_hot", h, v), ref_one_hot(x, v), case, exact=True, dtype="float32")
     check_unchanged(h.value(), x, case)
 
 
@@ -332,15 +364,18 @@ def test_one_hot_input_unchanged(student, rng):
 
 
 def check_one_hot_torch(student, case, x, v, dev):
+    # The dtype a tensor is reported as must match its values' (sandbox.py); as for numpy, a
+    # float64 result converted on the way out by a patched worker cannot be told apart.
     got = named(case, student.call, "one_hot_torch", tensor(x, dev), v)
     check_tensor(got, ref_one_hot(x, v), case, device=dev, exact=True, dtype="float32")
 
 
 @points(1, task="one_hot_torch")
 def test_one_hot_torch_values(student, devices, rng):
-    """one_hot_torch: float32 values on the input's device, int64 and int32 indices"""
+    """one_hot_torch: float32 values on the input's device, int64, int32, int16 and uint8 indices"""
     for dev in devices:
-        for dtype in ("int64", "int32"):
+        # torch indexes only with int64 and int32 (uint8 would act as a mask): the others need converting.
+        for dtype in ("int64", "int32", "int16", "uint8"):
             x = random_indices(rng, (6, 4), 10, dtype)
             check_one_hot_torch(student, f"{dtype} indices of shape (6, 4) on {dev}", x, 10, dev)
 
@@ -356,22 +391,28 @@ def test_one_hot_torch_shapes(student, devices, rng):
 
 @points(1, task="one_hot_torch")
 def test_one_hot_torch_non_integer(student, devices):
-    """one_hot_torch: float and bool index tensors raise ValueError"""
+    """one_hot_torch: float, complex and bool index tensors raise ValueError"""
     for dev in devices:
+        # Raising is easy; the point needs valid int32 indices encoded right too.
+        check_one_hot_torch(student, f"int32 indices on {dev} (valid)", np.array([1, 4, 0], np.int32), 5, dev)
         for case, x in [(f"float32 indices on {dev}", np.array([1.0, 2.0], np.float32)),
-                        (f"bool indices on {dev}", np.array([True, False]))]:
+                        (f"bool indices on {dev}", np.array([True, False])),
+                        (f"complex64 indices on {dev}", np.array([1, 2], np.complex64))]:
             expect_error(lambda: student.call("one_hot_torch", tensor(x, dev), 5), case, "ValueError")
 
 
 @points(1, task="one_hot_torch")
 def test_one_hot_torch_input_unchanged(student, devices, rng):
-    """one_hot_torch: the index tensor is not modified"""
+    """one_hot_torch: the index tensor is not modified (a second call with the same tensor is right too)"""
     for dev in devices:
         x = random_indices(rng, (3, 4), 6)
         h = student.put(tensor(x.copy(), dev), "indices")
-        case = f"one_hot_torch(x, 6) with x of shape (3, 4) on {dev}"
-        got = named(case, student.call, "one_hot_torch", h, 6)
-        check_tensor(got, ref_one_hot(x, 6), case, device=dev, exact=True, dtype="float32")
+        # Used twice, as in test_one_hot_input_unchanged (forgeable the same way; 1 point).
+        for v in (6, 8):
+            case = (f"one_hot_torch(x, {v}) with x of shape (3, 4) on {dev}"
+                    + (", after one_hot_torch(x, 6)" if v != 6 else ""))
+            got = named(case, student.call, "one_hot_torch", h, v)
+            check_tensor(got, ref_one_hot(x, v), case, device=dev, exact=True, dtype="float32")
         check_unchanged(h.value(), x, case)
 
 
@@ -385,6 +426,8 @@ def test_one_hot_torch_input_unchanged(student, devices, rng):
 def test_one_hot_torch_negative(student, devices):
     """one_hot_torch: a negative index raises ValueError"""
     for dev in devices:
+        # Raising is easy; the point needs the valid boundary (index 0) encoded right too.
+        check_one_hot_torch(student, f"indices [0, 3, 0] on {dev} (valid)", np.array([0, 3, 0]), 5, dev)
         for case, x in [(f"index -1 on {dev}", np.array([0, -1])),
                         (f"int32 index -7 on {dev}", np.array([[2], [-7]], np.int32))]:
             expect_error(lambda: student.call("one_hot_torch", tensor(x, dev), 5), case, "ValueError")
@@ -392,8 +435,10 @@ def test_one_hot_torch_negative(student, devices):
 
 @points(1, task="one_hot_torch")
 def test_one_hot_torch_too_large(student, devices):
-    """one_hot_torch: an index >= num_classes raises ValueError"""
+    """one_hot_torch: an index >= num_classes raises ValueError, even one that int32 would wrap into range"""
     for dev in devices:
+        check_one_hot_torch(student, f"index 4 with num_classes=5 on {dev} (valid)", np.array([[4], [1]]), 5, dev)
         for case, x in [(f"index 5 with num_classes=5 on {dev}", np.array([1, 5])),
-                        (f"int32 index 64 with num_classes=5 on {dev}", np.array([[64]], np.int32))]:
+                        (f"int32 index 64 with num_classes=5 on {dev}", np.array([[64]], np.int32)),
+                        (f"int64 index 2**32 + 1 (1 if cast to int32) on {dev}", np.array([2, 2**32 + 1]))]:
             expect_error(lambda: student.call("one_hot_torch", tensor(x, dev), 5), case, "ValueError")
