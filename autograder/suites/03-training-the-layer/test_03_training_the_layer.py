@@ -20,12 +20,20 @@ cast its result, so the lie gains nothing. float64 results are compared to
 1e-10, which float32 arithmetic cannot meet.
 """
 
+import os
+import threading
+import time
+
 import numpy as np
 import torch
 from torch.nn import functional as F
 
-from autograder.harness import (named, Mismatch, StudentRaised, TensorData, best_time, check_array, check_speed,
-                                check_tensor, check_unchanged, expect_error, points, tensor, torch_threads)
+from autograder import protocol
+from autograder.student import Timed
+
+from autograder.harness import (SPEED_FACTOR, named, Mismatch, StudentRaised, TensorData, best_time, check_array,
+                                check_speed, check_tensor, check_unchanged, expect_error, points, tensor,
+                                torch_threads)
 
 EXAMPLE_W = np.arange(15, dtype=np.float32).reshape(5, 3)
 EXAMPLE_X = np.array([[1, 3, 3], [4, 3, 0]])
@@ -40,6 +48,7 @@ EPS = 1e-6                            # finite differences; everything here is l
 # Measured on 2 CPU cores: see the numbers next to each speed test.
 BACKWARD_SPEED_SHAPE, BACKWARD_SPEED_V, BACKWARD_SPEED_D = (400, 500), 1000, 2
 BAG_SPEED_BAGS, BAG_SPEED_MAX_LEN, BAG_SPEED_V, BAG_SPEED_D = 20_000, 8, 1000, 16
+READ_SLACK = 0.05   # reading a timed result back may take 5x its transfer here plus this before it counts
 
 # ---------------------------------------------------------------- helpers
 
@@ -50,18 +59,60 @@ class Attempts:
     `call(inputs)` makes the timed call; `check(got, expected)` raises Mismatch unless got is right.
     Part of each attempt's inputs travels with the timed call itself (a few ms of transfer, inside
     the 20 ms slack): inputs sent ahead would let a patched worker run a slow loop on them before
-    the clock starts."""
+    the clock starts. The result is read back at once and that is timed too: what reading takes
+    beyond 5x the transfer of a right result (measured here) plus READ_SLACK counts as time of the
+    call, so a result that does its work only when it is sent (a placeholder that a patched worker
+    computes, a lazy tensor) gains nothing."""
 
     def __init__(self, inputs, expected, call, check):
         self.inputs, self.expected, self.call_with, self.check_with = inputs, expected, call, check
+        self.allowance = [SPEED_FACTOR * transfer_time(e) + READ_SLACK for e in expected]
         self.index = -1
 
     def call(self):
         self.index += 1
-        return self.call_with(self.inputs[self.index])
+        timed = self.call_with(self.inputs[self.index])
+        start = time.perf_counter()
+        value = timed.result.value()
+        beyond = max(0.0, time.perf_counter() - start - self.allowance[self.index])
+        return Timed(timed.seconds + beyond, Fetched(value))
 
     def check(self, got):
         self.check_with(got, self.expected[self.index])
+
+
+class Fetched:
+    """A timed result already read back (check_speed reads it with .value())."""
+
+    def __init__(self, value):
+        self._value = value
+
+    def value(self):
+        return self._value
+
+
+def transfer_time(array, repeat=3):
+    """Best time to encode `array`, send it through a pipe and decode it, here in the grader (not
+    in the worker, where the submission could slow the measurement to widen its own limit)."""
+    best = float("inf")
+    for _ in range(repeat):
+        fd_in, fd_out = os.pipe()
+        try:
+            def send():
+                buffers = []
+                header = protocol.encode_array(array, buffers)
+                protocol.write_message(fd_out, {"ok": True, "value": header}, buffers)
+            writer = threading.Thread(target=send)
+            start = time.perf_counter()
+            writer.start()
+            header, buffers = protocol.blocking_reader(fd_in).read_message()
+            protocol.decode(header["value"], buffers)
+            writer.join()
+            best = min(best, time.perf_counter() - start)
+        finally:
+            os.close(fd_in)
+            os.close(fd_out)
+    return best
 
 
 def table(rng, v, d, dtype=np.float32):
@@ -245,7 +296,8 @@ def test_embedding_backward_speed(student, rng):
     """embedding_backward: 200,000 tokens, V = 1,000, about as fast as np.add.at (no loop, no one-hot matrix)"""
     # Measured on 2 CPU cores: np.add.at 9-25 ms (limit 65-150 ms), a solution with np.add.at
     # about the same; a Python loop over the tokens ~320 ms; a one-hot product
-    # (a 200,000 x 1,000 matrix) 0.9-1.4 s.
+    # (a 200,000 x 1,000 matrix) 0.9-1.4 s. With grad_out sent with the call (reference: np.add.at
+    # plus that transfer, 7-21 ms, limit 54-126 ms) the solution's attempts took 8-26 ms under load.
     v, d = BACKWARD_SPEED_V, BACKWARD_SPEED_D
 
     def reference(G, x):
@@ -260,7 +312,8 @@ def test_embedding_backward_speed(student, rng):
     attempts = Attempts(inputs, [reference(G, x) for G, x in data],
                         lambda h: student.time_call("embedding_backward", *h, v),
                         lambda got, want: check_array(got, want, case, dtype="float32", rtol=1e-4, atol=1e-4))
-    check_speed(case, best_time(lambda: reference(*data[0])), attempts.call,
+    # the reference: np.add.at here, plus sending grad_out through a pipe here, as the call does
+    check_speed(case, best_time(lambda: reference(*data[0])) + transfer_time(data[0][0]), attempts.call,
                 "Is there a Python loop over the tokens, or a one-hot matrix? Scatter-add all tokens at once "
                 "(np.add.at)", check=attempts.check)
 
@@ -809,6 +862,8 @@ def test_embedding_bag_speed(student, devices, rng):
     """embedding_bag: 20,000 bags are about as fast as vectorised code (no Python loop over the bags)"""
     # Measured on 2 CPU cores, about 80,000 indices: the reference 7-20 ms (limit 55-130 ms),
     # a solution with repeat_interleave and index_add 10-25 ms; a Python loop over the bags ~800 ms.
+    # With weight and offsets sent with the call (reference plus that transfer 3-12 ms, limit
+    # 37-79 ms) the solution's attempts took 8-22 ms under load.
     for dev in devices:
         # One set of inputs per attempt (check_speed makes up to 3): indices sent ahead, weight and
         # offsets with the call.
@@ -827,6 +882,7 @@ def test_embedding_bag_speed(student, devices, rng):
 
         with torch_threads(1):
             ref = best_time(reference)
+        ref += transfer_time(data[0][0]) + transfer_time(data[0][2])   # weight and offsets go with the call
         case = f"embedding_bag(mode='mean') with {BAG_SPEED_BAGS:,} bags on {dev}"
         attempts = Attempts(inputs, [ref_bag(W, idx, offsets, "mean") for W, idx, offsets in data],
                             lambda h: student.time_call("embedding_bag", *h, mode="mean", sync=True),
