@@ -33,14 +33,19 @@ class ProtocolError(Exception):
 
 # ---------------------------------------------------------------- framing
 
-def write_message(fd: int, header: dict, buffers: list[bytes] = ()) -> None:
+def frame(header: dict, buffers: list[bytes] = ()) -> bytes:
+    """A message as bytes: sizes, the JSON header, then each buffer with its size."""
     body = json.dumps(header, allow_nan=False).encode()
     parts = [struct.pack(">QI", len(body), len(buffers)), body]
     for b in buffers:
         parts.append(struct.pack(">Q", len(b)))
         parts.append(b)
-    data = b"".join(parts)
-    view = memoryview(data)
+    return b"".join(parts)
+
+
+def write_message(fd: int, header: dict, buffers: list[bytes] = ()) -> None:
+    """Blocking write of a whole message (the worker's side; the grader writes with a deadline)."""
+    view = memoryview(frame(header, buffers))
     while view:
         n = os.write(fd, view)
         view = view[n:]
@@ -48,27 +53,30 @@ def write_message(fd: int, header: dict, buffers: list[bytes] = ()) -> None:
 
 class Reader:
     """Reads framed messages from a file descriptor; `read_exact` is pluggable
-    so the grader can impose deadlines (see sandbox.py)."""
+    so the grader can impose deadlines (see sandbox.py). Sizes are checked
+    before anything is allocated: a message may not exceed `max_total` bytes."""
 
-    def __init__(self, read_exact):
+    def __init__(self, read_exact, max_total: int = MAX_TOTAL, max_header: int = MAX_HEADER):
         self.read_exact = read_exact
+        self.max_total = max_total
+        self.max_header = min(max_header, max_total)
 
     def read_message(self) -> tuple[dict, list[bytes]]:
         n_body, n_buffers = struct.unpack(">QI", self.read_exact(12))
-        if n_body > MAX_HEADER or n_buffers > 1_000_000:
+        if n_body > self.max_header or n_buffers > 100_000:
             raise ProtocolError(f"message header too large ({n_body} bytes, {n_buffers} buffers)")
         try:
             header = json.loads(self.read_exact(n_body))
-        except (ValueError, UnicodeDecodeError) as e:
-            raise ProtocolError(f"message is not valid JSON: {e}") from None
+        except (ValueError, UnicodeDecodeError, RecursionError) as e:
+            raise ProtocolError(f"message is not valid JSON: {type(e).__name__}") from None
         if not isinstance(header, dict):
             raise ProtocolError("message header is not a JSON object")
         total, buffers = n_body, []
         for _ in range(n_buffers):
             (size,) = struct.unpack(">Q", self.read_exact(8))
             total += size
-            if total > MAX_TOTAL:
-                raise ProtocolError("message larger than the 1 GiB limit")
+            if total > self.max_total:
+                raise ProtocolError(f"a reply larger than {self.max_total >> 20} MB")
             buffers.append(self.read_exact(size))
         return header, buffers
 

@@ -1,13 +1,19 @@
 """Start a submission's code in an isolated child process and talk to it.
 
 The child (worker.py) runs under bubblewrap when `bwrap` is installed: no
-network, its own pid namespace, a private /tmp, and a read-only view of only
-the Python installation and the worker's files, so neither the hidden suites
-nor the solutions are visible to it. The sandbox is built once per grading
-process around a pre-warmed parent (zygote.py) that forks a worker per
-submission and cleans up between them. Without bwrap the worker is a plain
-child process (a warning says so). Either way it gets resource limits, and
-every reply has a deadline: a child that hangs is killed.
+network, its own pid namespace, a read-only root holding only the Python
+installation (at neutral paths) and the worker's files, and two bounded
+scratch folders (/tmp and /dev/shm), so neither the hidden suites nor the
+solutions are visible to it. The sandbox is built once per grading process
+around a pre-warmed parent (zygote.py, the sandbox's pid 1) that forks a worker
+per submission and cleans up between them. When the grader runs as root, the
+sandbox runs as a host uid of its own that owns nothing; either way a seccomp
+filter (seccomp.py) denies what could reach beyond a submission or outlive it
+(ptrace, keyrings, namespaces, mounts...). A memory and a pids cgroup, where
+the grader may create them, bound and count everything the sandbox holds.
+Without bwrap the worker is a plain child process (a warning says so). Either
+way it gets resource limits, and every read and write across the boundary has
+a deadline and a size limit: a child that hangs or floods is killed.
 """
 from __future__ import annotations
 
@@ -33,8 +39,12 @@ import numpy as np
 
 from autograder import protocol
 
-WORKER_FILES = ("worker.py", "protocol.py", "zygote.py")
+WORKER_FILES = ("worker.py", "protocol.py", "zygote.py", "seccomp.py")
 START_TIMEOUT = 60.0
+# When the grader runs as root, each grading process's sandbox runs as host uid
+# SANDBOX_UID_BASE + the grader's pid: a uid no account and no file has, so the
+# submission shares no per-user kernel state with the grader or another sandbox.
+SANDBOX_UID_BASE = int(os.environ.get("COURSE_SANDBOX_UID_BASE", "10000000"))
 
 
 @dataclass
@@ -44,7 +54,9 @@ class Limits:
     load_timeout: float = 60.0     # seconds for running all of the notebook's cells
     file_mb: int = 64              # largest file the child may write
     max_pids: int = 64             # processes and threads of one submission (with a pids cgroup)
-    tmp_mb: int = 256              # size of the sandbox's private /tmp
+    tmp_mb: int = 256              # size of each of the sandbox's scratch folders, /tmp and /dev/shm
+    reply_mb: int = 128            # largest reply one call may send back
+    replies_mb: int = 4096         # all the replies of one worker together
 
 
 class WorkerDied(Exception):
@@ -102,16 +114,29 @@ _bwrap_checked: dict = {}
 
 
 def bwrap_path() -> str | None:
-    """bubblewrap, if installed and able to create a sandbox here (inside some
+    """bubblewrap, if installed and able to build our sandbox here (inside some
     containers it is installed but namespaces are not allowed)."""
     path = shutil.which("bwrap")
     if path and path not in _bwrap_checked:
-        probe = [path, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "--proc", "/proc", "true"]
+        probe = [path, *_namespace_flags(), "--ro-bind", "/", "/", "--proc", "/proc", "true"]
         try:
-            _bwrap_checked[path] = subprocess.run(probe, capture_output=True, timeout=30).returncode == 0
+            _bwrap_checked[path] = subprocess.run(probe, capture_output=True, timeout=30, env={}).returncode == 0
         except (OSError, subprocess.TimeoutExpired):
             _bwrap_checked[path] = False
     return path if path and _bwrap_checked[path] else None
+
+
+def _namespace_flags() -> list[str]:
+    """How bwrap isolates the sandbox. As root: new namespaces but no user namespace, and only
+    CAP_SETUID and CAP_SETGID kept, which the sandbox's parent uses once to become the
+    sandbox's own host uid (sandbox_user) before anything else runs. As another user: a user
+    namespace maps the sandbox's uid 65534 to the grader's, with no capabilities."""
+    flags = ["--die-with-parent", "--new-session", "--as-pid-1", "--clearenv"]
+    if sandbox_user():
+        return flags + ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+                        "--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    return flags + ["--unshare-all", "--unshare-user", "--disable-userns", "--uid", "65534", "--gid", "65534",
+                    "--cap-drop", "ALL"]
 
 
 def _unprivileged_user():
@@ -156,27 +181,66 @@ def _parent_array_hook(desc, arr):
     return TensorData(arr, grad_fn=grad_fn, **strings, **flags)
 
 
-def _sandbox_command(worker_dir: str, script: str, fds: tuple[int, ...], devices: list[str], limits: Limits) -> list[str]:
-    python = sys.executable
-    # An unprivileged user with no capabilities inside (bwrap started by root would
-    # otherwise keep root's capabilities in the sandbox).
-    cmd = [bwrap_path(), "--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL",
-           "--die-with-parent", "--new-session", "--clearenv"]
+INSIDE_PYTHON = "/opt/python"   # the interpreter's installation, inside the sandbox
+INSIDE_SITE = "/opt/site"        # the environment's site-packages folders, inside the sandbox
+
+
+def python_layout() -> tuple[list[tuple[str, str]], str, list[str]]:
+    """Where the running interpreter appears inside the sandbox: (binds as (host, inside)
+    pairs, the interpreter's path inside, the site-packages folders inside). Host paths
+    stay out of the sandbox's command line: the installation appears at neutral paths."""
+    base = os.path.realpath(sys.base_prefix)
+    binds: list[tuple[str, str]] = []
+
+    def inside(path: str) -> str | None:
+        if path == "/usr" or path.startswith("/usr/"):
+            return path                       # /usr is bound as it is
+        if path == base or path.startswith(base + "/"):
+            return INSIDE_PYTHON + path[len(base):]
+        return None
+
+    if inside(base) != base:
+        binds.append((base, INSIDE_PYTHON))
+    interpreter = inside(os.path.realpath(sys.executable))
+    if interpreter is None:
+        raise RuntimeError(f"the interpreter {sys.executable} lies outside its installation {base}: "
+                           "grade from a virtual environment made with `python -m venv` (symlinks)")
+    sites = []
+    for path in dict.fromkeys(os.path.realpath(sysconfig.get_paths()[k]) for k in ("purelib", "platlib")):
+        if not os.path.isdir(path):
+            continue
+        where = inside(path)
+        if where is None:
+            where = f"{INSIDE_SITE}/{len(sites)}"
+            binds.append((path, where))
+        sites.append(where)
+    return binds, interpreter, sites
+
+
+def sandbox_user() -> tuple[int, int] | None:
+    """The host uid and gid the sandbox runs as when the grader is root (None otherwise)."""
+    if os.geteuid() != 0:
+        return None
+    uid = SANDBOX_UID_BASE + os.getpid()
+    return uid, uid
+
+
+def _sandbox_command(worker_dir: str, devices: list[str], limits: Limits) -> list[str]:
+    """bwrap's command line for the warm parent (zygote.py), which is the sandbox's pid 1.
+    Everything is read-only but /tmp and /dev/shm, two tmpfs of limits.tmp_mb each."""
+    binds, interpreter, _ = python_layout()
+    cmd = [bwrap_path(), *_namespace_flags()]
     for path in ("/usr", "/bin", "/lib", "/lib64", "/lib32", "/etc/alternatives", "/etc/ld.so.cache"):
         if os.path.exists(path):
             cmd += ["--ro-bind", path, path]
-    # /dev/shm is a tmpfs of its own too: bwrap's /dev would let it grow without bound.
-    cmd += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.tmp_mb << 20), "--tmpfs", "/tmp",
-            "--size", str(limits.tmp_mb << 20), "--tmpfs", "/dev/shm"]
-    # The interpreter, its standard library and the installed packages, read-only.
-    seen = []
-    for path in sorted({sys.base_prefix, sys.prefix, sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}):
-        real = os.path.realpath(path)
-        for p in {path, real}:
-            if p.startswith("/usr/") or any(p == s or p.startswith(s + "/") for s in seen):
-                continue
-            seen.append(p)
-            cmd += ["--ro-bind", p, p]
+    scratch = str(limits.tmp_mb << 20)
+    cmd += ["--proc", "/proc", "--dev", "/dev",
+            "--perms", "1777", "--size", scratch, "--tmpfs", "/tmp",
+            "--perms", "1777", "--size", scratch, "--tmpfs", "/dev/shm"]
+    # Folders bwrap creates are private to their creator unless told otherwise.
+    cmd += ["--perms", "0755", "--dir", "/opt", "--perms", "0755", "--dir", INSIDE_SITE]
+    for host, inside in binds:
+        cmd += ["--ro-bind", host, inside]
     if "cuda" in devices:
         for dev in sorted(Path("/dev").glob("nvidia*")):
             cmd += ["--dev-bind", str(dev), str(dev)]
@@ -185,7 +249,9 @@ def _sandbox_command(worker_dir: str, script: str, fds: tuple[int, ...], devices
     cmd += ["--ro-bind", worker_dir, "/grader", "--chdir", "/tmp"]
     for key, value in _child_env().items():
         cmd += ["--setenv", key, value]
-    return cmd + [python, "-I", f"/grader/{script}", *map(str, fds)]
+    cmd += ["--remount-ro", "/", "--remount-ro", "/dev"]
+    # -S: the site-packages folders are added by zygote.py from /grader/config.json.
+    return cmd + [interpreter, "-I", "-S", "/grader/zygote.py"]
 
 
 def _child_env() -> dict:
@@ -200,7 +266,7 @@ def _child_env() -> dict:
     return env
 
 
-def _limit_resources(limits: Limits, cgroup: "PidsCgroup", user=None):
+def _limit_resources(limits: Limits, cgroup: "Cgroup", user=None):
     def apply():
         import resource
         cgroup.enter()
@@ -215,36 +281,62 @@ def _limit_resources(limits: Limits, cgroup: "PidsCgroup", user=None):
     return apply
 
 
-class PidsCgroup:
-    """A pids cgroup holding a worker and everything it starts: caps the
-    number of processes (a fork bomb stops there) and lets the grader kill
-    every one of them, even those that left the process group.
-    Needs root and a pids controller (cgroup v1 or v2); otherwise absent."""
+class Cgroup:
+    """A cgroup holding a worker (or a whole sandbox) and everything it starts:
+    a pids limit (a fork bomb stops there), a memory limit that also counts
+    what is written to the sandbox's tmpfs scratch folders, and a way for the
+    grader to kill every process in it, even those that left the process
+    group. Needs root and the controllers (cgroup v1 or v2); otherwise a
+    controller is absent and `path` (the pids cgroup) may be None."""
 
-    ROOTS = ("/sys/fs/cgroup/pids", "/sys/fs/cgroup")
     STALE_AFTER = 600.0   # seconds: an empty cgroup this old belongs to a grader that was killed
-    _swept = False
+    _swept: set = set()
 
-    def __init__(self, max_pids: int):
-        self.path = None
-        for root in self.ROOTS:
-            if root == "/sys/fs/cgroup" and "pids" not in _read("/sys/fs/cgroup/cgroup.controllers"):
-                continue
-            self._sweep(root)
-            try:
-                path = tempfile.mkdtemp(prefix="grader-worker-", dir=root)
-                Path(path, "pids.max").write_text(str(max_pids))
-            except OSError:
-                continue
-            self.path = path
+    def __init__(self, max_pids: int, memory_bytes: int | None = None):
+        self.paths: list[str] = []   # one folder per controller (one in all with cgroup v2)
+        self.path = None             # where the processes are counted and killed
+        self.memory_path = None
+        root = "/sys/fs/cgroup"
+        if {"pids", "memory"} & set(_read(f"{root}/cgroup.controllers").split()):   # cgroup v2
+            self._make(root, {"pids.max": str(max_pids)} | (
+                {"memory.max": str(memory_bytes), "memory.swap.max": "0"} if memory_bytes else {}))
+            if self.paths:
+                self.path = self.paths[0]
+                self.memory_path = self.path if memory_bytes and Path(self.path, "memory.max").exists() else None
             return
+        if self._make(f"{root}/pids", {"pids.max": str(max_pids)}):   # cgroup v1: a folder per controller
+            self.path = self.paths[-1]
+        if memory_bytes and self._make(f"{root}/memory", {"memory.limit_in_bytes": str(memory_bytes)}):
+            self.memory_path = self.paths[-1]
+            try:   # with swap accounting, swap counts too
+                Path(self.memory_path, "memory.memsw.limit_in_bytes").write_text(str(memory_bytes))
+            except OSError:
+                pass
+
+    def _make(self, root: str, settings: dict) -> bool:
+        if not os.path.isdir(root):
+            return False
+        self._sweep(root)
+        try:
+            path = tempfile.mkdtemp(prefix="grader-worker-", dir=root)
+        except OSError:
+            return False
+        try:
+            for name, value in settings.items():
+                if Path(path, name).exists():
+                    Path(path, name).write_text(value)
+        except OSError:
+            os.rmdir(path)
+            return False
+        self.paths.append(path)
+        return True
 
     @classmethod
     def _sweep(cls, root: str):
         """Remove the empty cgroups of graders that were killed (kill -9 skips their clean-up)."""
-        if cls._swept:
+        if root in cls._swept:
             return
-        cls._swept = True
+        cls._swept.add(root)
         for path in Path(root).glob("grader-worker-*"):
             try:
                 if time.time() - path.stat().st_mtime > cls.STALE_AFTER and not _read(str(path / "cgroup.procs")).split():
@@ -253,31 +345,50 @@ class PidsCgroup:
                 pass
 
     def enter(self):
-        """Called in the child before exec: move it into the cgroup."""
-        if self.path:
-            Path(self.path, "cgroup.procs").write_text(str(os.getpid()))
+        """Called in the child before exec: move it into the cgroups."""
+        for path in self.paths:
+            Path(path, "cgroup.procs").write_text(str(os.getpid()))
 
     def count(self) -> int:
         """Processes in the cgroup, as the kernel counts them (0 without a cgroup)."""
         return len(_read(os.path.join(self.path, "cgroup.procs")).split()) if self.path else 0
 
+    def memory_used(self) -> int | None:
+        """Bytes of memory the cgroup holds now, tmpfs files included (None without a memory cgroup)."""
+        if not self.memory_path:
+            return None
+        for name in ("memory.current", "memory.usage_in_bytes"):
+            text = _read(os.path.join(self.memory_path, name)).strip()
+            if text.isdigit():
+                return int(text)
+        return None
+
     def kill_all(self):
-        if not self.path:
-            return
-        for _ in range(50):
-            pids = [int(p) for p in _read(os.path.join(self.path, "cgroup.procs")).split()]
-            if not pids:
-                break
-            for pid in pids:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            time.sleep(0.02)
-        try:
-            os.rmdir(self.path)
-        except OSError:
-            pass
+        if self.path:
+            for _ in range(50):
+                pids = [int(p) for p in _read(os.path.join(self.path, "cgroup.procs")).split()]
+                if not pids:
+                    break
+                for pid in pids:
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+                time.sleep(0.02)
+        for path in self.paths:
+            try:
+                os.rmdir(path)
+            except OSError:
+                pass
+
+
+def _read_ready(fd: int, limit: int) -> str:
+    """Up to `limit` bytes that can be read from `fd` now, decoded; never blocks."""
+    try:
+        ready, _, _ = select.select([fd], [], [], 0)
+        return os.read(fd, limit).decode(errors="replace") if ready else ""
+    except (OSError, ValueError):
+        return ""
 
 
 def _read(path: str) -> str:
@@ -290,7 +401,7 @@ def _read(path: str) -> str:
 _warned_no_bwrap = False
 
 
-def _kill_tree(proc: subprocess.Popen, cgroup: PidsCgroup):
+def _kill_tree(proc: subprocess.Popen, cgroup: Cgroup):
     """Kill a child, its process group and everything in its cgroup (in or out of the group)."""
     if proc.poll() is None:
         try:
@@ -304,12 +415,26 @@ def _kill_tree(proc: subprocess.Popen, cgroup: PidsCgroup):
     cgroup.kill_all()
 
 
-def _copy_worker_files() -> str:
+def _copy_worker_files(config: dict | None = None) -> str:
+    """A folder with the code that runs beside student code, readable by the sandbox's
+    user, and the parent's settings (config.json), so that none of them appear on a
+    command line the sandbox can read."""
     folder = tempfile.mkdtemp(prefix="grader-worker-")
+    os.chmod(folder, 0o755)
     here = Path(__file__).parent
     for name in WORKER_FILES:
         shutil.copy(here / name, Path(folder) / name)
+        os.chmod(Path(folder) / name, 0o644)
+    if config is not None:
+        Path(folder, "config.json").write_text(json.dumps(config))
+        os.chmod(Path(folder, "config.json"), 0o644)
     return folder
+
+
+def _memory_bytes(limits: Limits, scratch: int = 0) -> int:
+    """What a sandbox may hold in all: one submission's memory limit, its scratch
+    folders and the warm parent (numpy and torch imported, about 400 MB)."""
+    return (limits.memory_mb + scratch * limits.tmp_mb + 512) << 20
 
 
 class PlainProcess:
@@ -324,7 +449,7 @@ class PlainProcess:
                           "Install it (apt-get install bubblewrap) before grading a class.", stacklevel=3)
             _warned_no_bwrap = True
         self.dir = _copy_worker_files()
-        self.cgroup = PidsCgroup(limits.max_pids)
+        self.cgroup = Cgroup(limits.max_pids, _memory_bytes(limits))
         cmd = [sys.executable, "-I", str(Path(self.dir) / "worker.py"), str(fds[0]), str(fds[1])]
         env = {**_child_env(), "HOME": self.dir, "TMPDIR": self.dir, "MPLCONFIGDIR": self.dir}
         user = _unprivileged_user()
@@ -341,7 +466,8 @@ class PlainProcess:
         return self.proc.wait(timeout=timeout)
 
     def stderr_tail(self) -> str:
-        return self.proc.stderr.read(2000).decode(errors="replace") if self.proc.stderr else ""
+        """What the worker wrote to stderr, without waiting: a process it started may hold the pipe open."""
+        return _read_ready(self.proc.stderr.fileno(), 2000) if self.proc.stderr else ""
 
     def kill(self):
         _kill_tree(self.proc, self.cgroup)
@@ -369,15 +495,18 @@ class Zygote:
 
     def __init__(self, devices: list[str], limits: Limits):
         self.key = _zygote_key(devices, limits)
-        self.dir = _copy_worker_files()
-        self.cgroup = PidsCgroup(limits.max_pids)
+        self.cgroup = Cgroup(limits.max_pids, _memory_bytes(limits, scratch=2))
         self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.log = open(Path(self.dir) / "zygote.log", "w+b")
+        self.log = tempfile.TemporaryFile()   # the parent's stderr, outside the sandbox
+        _, _, sites = python_layout()
+        self.dir = _copy_worker_files({"control_fd": theirs.fileno(), "site": sites, "user": sandbox_user()})
         try:
-            cmd = _sandbox_command(self.dir, "zygote.py", (theirs.fileno(),), devices, limits)
+            cmd = _sandbox_command(self.dir, devices, limits)
+            # bwrap itself starts with an empty environment: nothing of the grader's reaches the sandbox.
             self.proc = subprocess.Popen(
                 cmd, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=self.log, start_new_session=True, preexec_fn=_limit_resources(limits, self.cgroup))
+                stderr=self.log, start_new_session=True, env={},
+                preexec_fn=_limit_resources(limits, self.cgroup))
         finally:
             theirs.close()
         self.destroyed = False
@@ -510,13 +639,7 @@ class ZygoteChild:
         self.code = code if code is not None else -signal.SIGKILL
 
     def stderr_tail(self) -> str:
-        if self.err_fd is None:
-            return ""
-        os.set_blocking(self.err_fd, False)
-        try:
-            return os.read(self.err_fd, 2000).decode(errors="replace")
-        except (BlockingIOError, OSError):
-            return ""
+        return "" if self.err_fd is None else _read_ready(self.err_fd, 2000)
 
     def kill(self):
         if self.code is None and not self._exited(0):
@@ -616,8 +739,12 @@ class Worker:
             os.close(to_child_r)
             os.close(from_child_w)
         self.fd_out, self.fd_in = to_child_w, from_child_r
+        # Neither side of the pipes may stall the grader: every read and write has a deadline.
+        os.set_blocking(self.fd_out, False)
+        os.set_blocking(self.fd_in, False)
         self.deadline = 0.0
-        self.reader = protocol.Reader(self._read_exact)
+        self.received = 0   # bytes of all replies so far, bounded by limits.replies_mb
+        self.reader = protocol.Reader(self._read_exact, max_total=limits.reply_mb << 20)
         try:
             self.info = self._receive(START_TIMEOUT, "starting the grading process")
         except BaseException:
@@ -645,24 +772,43 @@ class Worker:
 
     # ------------------------------------------------------------ transport
 
+    def _wait_for(self, fd: int, writing: bool):
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        ready = select.select([], [fd], [], remaining)[1] if writing else select.select([fd], [], [], remaining)[0]
+        if not ready:
+            raise TimeoutError
+
     def _read_exact(self, n: int) -> bytes:
+        self.received += n
+        if self.received > self.limits.replies_mb << 20:
+            raise protocol.ProtocolError(f"the replies add up to more than {self.limits.replies_mb} MB")
         chunks, got = [], 0
         while got < n:
-            remaining = self.deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError
-            ready, _, _ = select.select([self.fd_in], [], [], remaining)
-            if not ready:
-                raise TimeoutError
-            chunk = os.read(self.fd_in, min(n - got, 1 << 20))
+            self._wait_for(self.fd_in, writing=False)
+            try:
+                chunk = os.read(self.fd_in, min(n - got, 1 << 20))
+            except BlockingIOError:
+                continue
             if not chunk:
                 raise EOFError
             chunks.append(chunk)
             got += len(chunk)
         return b"".join(chunks)
 
-    def _receive(self, timeout: float, what: str):
-        self.deadline = time.monotonic() + timeout
+    def _write_all(self, data: bytes):
+        view = memoryview(data)
+        while view:
+            self._wait_for(self.fd_out, writing=True)
+            try:
+                view = view[os.write(self.fd_out, view[: 1 << 20]):]
+            except BlockingIOError:
+                continue
+
+    def _receive(self, timeout: float, what: str, deadline: float | None = None):
+        """The next reply, by `deadline` (default: `timeout` seconds from now)."""
+        self.deadline = deadline if deadline is not None else time.monotonic() + timeout
         try:
             header, buffers = self.reader.read_message()
             return header, buffers
@@ -671,7 +817,7 @@ class Worker:
             raise WorkerDied(f"{what} did not finish within {timeout:g} s (an endless loop, or far too slow)") from None
         except EOFError:
             raise WorkerDied(f"the Python process running your code ended while {what}: {self._exit_reason()}") from None
-        except (protocol.ProtocolError, ValueError, OSError) as e:
+        except (protocol.ProtocolError, ValueError, OSError, RecursionError) as e:
             self.kill()
             raise WorkerDied(f"the grader could not read the reply while {what}: {e}") from None
 
@@ -693,15 +839,21 @@ class Worker:
         return f"exit status {code}" + (f" ({err[-1]})" if err else "")
 
     def request(self, msg: dict, timeout: float, what: str):
+        """Send a request and wait for its reply; `timeout` bounds both together."""
         if self.proc.poll() is not None:
             raise WorkerDied(f"the Python process running your code had already ended before {what}")
         buffers: list[bytes] = []
         encoded = protocol.encode(msg, buffers, _parent_tensor_hook)
+        self.deadline = time.monotonic() + timeout
         try:
-            protocol.write_message(self.fd_out, {"msg": encoded}, buffers)
-        except (BrokenPipeError, OSError):
+            self._write_all(protocol.frame({"msg": encoded}, buffers))
+        except TimeoutError:
+            self.kill()
+            raise WorkerDied(f"the Python process running your code stopped reading before {what} "
+                             f"(nothing read for {timeout:g} s)") from None
+        except OSError:
             raise WorkerDied(f"the Python process running your code ended before {what}: {self._exit_reason()}") from None
-        header, reply_buffers = self._receive(timeout, what)
+        header, reply_buffers = self._receive(timeout, what, self.deadline)
         return header, reply_buffers
 
     def kill(self):

@@ -255,6 +255,13 @@ def run(fd_in, fd_out):
 
 
 def main():
+    """Started as a fresh interpreter where there is no sandbox: the seccomp filter
+    (in the sandbox, the warm parent installs it before forking) goes on first."""
+    import seccomp
+    try:
+        seccomp.install()
+    except (seccomp.Unsupported, OSError) as e:
+        print(f"warning: the worker runs without its seccomp filter ({e})", file=sys.stderr)
     run(int(sys.argv[1]), int(sys.argv[2]))
 
 

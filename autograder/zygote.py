@@ -1,17 +1,22 @@
 """The pre-warmed parent of the sandbox's workers.
 
-sandbox.py starts it once per grading process, inside bubblewrap, as
-`python -I zygote.py CONTROL_FD`. It imports numpy and torch once, then forks
-one worker (worker.py) per submission: a worker is ready in milliseconds
-instead of the ~2 s a fresh interpreter takes to import torch.
+sandbox.py starts it once per grading process as the sandbox's pid 1
+(`bwrap --as-pid-1 ... python -I -S /grader/zygote.py`), with its settings in
+/grader/config.json. Before it imports anything that student code could have a
+say in, it becomes the sandbox's own unprivileged user (when the grader is
+root), makes itself non-dumpable and installs the seccomp filter (seccomp.py)
+that it and every worker it forks keep. Then it imports numpy and torch once
+and forks one worker (worker.py) per submission: a worker is ready in
+milliseconds instead of the ~2 s a fresh interpreter takes to import torch.
 
 Nothing of one submission reaches the next: before each fork it kills every
 process left in the sandbox's pid namespace and empties /tmp, /dev/shm and
-System V IPC. It is not dumpable, and neither are the workers it forks, so
-student code (same uid, no capabilities) can neither ptrace it nor open its
-file descriptors through /proc. It never sees a score: it only starts and
-cleans up processes, and the grader checks its replies and counts the
-sandbox's processes itself.
+System V IPC, the only writable places (it refuses to start if the sandbox has
+any other writable mount). As pid 1 it ignores signals sent from inside the
+sandbox; not dumpable, it cannot be ptraced nor its memory, environment or
+file descriptors read through /proc by the workers (same uid, no capabilities).
+It never sees a score: it only starts and cleans up processes, and the grader
+checks its replies and counts the sandbox's processes itself.
 
 Control messages are small JSON objects on a SOCK_SEQPACKET socket; the
 worker's pipes come in, and its pidfd goes back, as SCM_RIGHTS.
@@ -27,11 +32,16 @@ import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import worker  # noqa: E402  (imports numpy, torch and the protocol once, for every fork)
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+worker = None   # imported by main(), after the filter is in place
 
 PR_SET_DUMPABLE = 4
 SCRATCH = ("/tmp", "/dev/shm", "/dev/mqueue")
+# Mounts that may be writable: the scratch folders (bounded tmpfs), and kernel
+# interfaces that hold no files of their own (per-process /proc, ptys).
+WRITABLE = {"/tmp": "tmpfs", "/dev/shm": "tmpfs", "/dev/mqueue": "mqueue", "/proc": "proc", "/dev/pts": "devpts"}
+DEVICE_FILES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty")
 
 
 def preload():
@@ -46,7 +56,7 @@ def preload():
 
 
 def namespace_pids() -> list[int]:
-    """Live processes of this pid namespace other than its init (bwrap) and this one."""
+    """Live processes of this pid namespace other than this one (its init)."""
     me, live = os.getpid(), []
     for name in os.listdir("/proc"):
         if not name.isdigit() or int(name) in (1, me):
@@ -64,9 +74,11 @@ def namespace_pids() -> list[int]:
 class Zygote:
     def __init__(self, control: socket.socket):
         self.control = control
+        self.workers: set[int] = set()    # forked workers whose exit nobody has asked for yet
         self.exits: dict[int, int] = {}   # pid -> wait status of finished workers
 
     def reap(self):
+        """Collect every ended child: workers and, as pid 1, any orphan of the sandbox."""
         while True:
             try:
                 pid, status = os.waitpid(-1, os.WNOHANG)
@@ -74,7 +86,8 @@ class Zygote:
                 return
             if pid == 0:
                 return
-            self.exits[pid] = status
+            if pid in self.workers:
+                self.exits[pid] = status
 
     def kill_others(self, seconds: float = 3.0) -> int:
         """SIGKILL everything else in the namespace (kill(-1) spares init and
@@ -107,6 +120,7 @@ class Zygote:
         pid = os.fork()
         if pid == 0:
             run_worker(self.control, fds)   # never returns
+        self.workers.add(pid)
         for fd in fds:
             os.close(fd)
         pidfd = os.pidfd_open(pid)
@@ -118,6 +132,7 @@ class Zygote:
             self.reap()
             if pid in self.exits:
                 status = self.exits.pop(pid)
+                self.workers.discard(pid)
                 if os.WIFSIGNALED(status):
                     return {"pid": pid, "exited": True, "code": -os.WTERMSIG(status)}
                 return {"pid": pid, "exited": True, "code": os.WEXITSTATUS(status)}
@@ -236,6 +251,11 @@ def run_worker(control: socket.socket, fds: list[int]):
                 except OSError:
                     pass
         os.chdir("/tmp")
+        try:   # if the sandbox runs out of memory, the kernel takes a worker, not the parent
+            with open("/proc/self/oom_score_adj", "w") as f:
+                f.write("1000")
+        except OSError:
+            pass
         signal.signal(signal.SIGINT, signal.default_int_handler)
         worker.run(fd_in, fd_out)
         code = 0
@@ -244,15 +264,65 @@ def run_worker(control: socket.socket, fds: list[int]):
     os._exit(code)   # never run the zygote's own clean-up in the child
 
 
+def drop_privileges(user):
+    """As root's sandbox (bwrap left CAP_SETUID and CAP_SETGID only): become the
+    sandbox's own uid for good, with no capabilities left in any set."""
+    if user is None:
+        return
+    uid, gid = user
+    os.setgroups([])
+    os.setresgid(gid, gid, gid)
+    os.setresuid(uid, uid, uid)
+    status = dict(line.split(":", 1) for line in open("/proc/self/status") if ":" in line)
+    ids = [int(x) for x in status["Uid"].split()] + [int(x) for x in status["Gid"].split()]
+    caps = [int(status[k].strip(), 16) for k in ("CapInh", "CapPrm", "CapEff", "CapAmb")]
+    if set(ids) != {uid} | {gid} or any(caps[1:]):
+        sys.exit(f"could not drop privileges: ids {ids}, capabilities {caps}")
+
+
+def check_mounts():
+    """Refuse to serve unless every writable mount is one of WRITABLE (or a device file)."""
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            fields = line.split()
+            point = codecs.decode(fields[4], "unicode_escape")
+            options = fields[5].split(",")
+            kind, super_options = fields[fields.index("-") + 1], fields[-1].split(",")
+            if "rw" not in options or point in DEVICE_FILES or point.startswith("/dev/nvidia"):
+                continue
+            if WRITABLE.get(point) != kind:
+                sys.exit(f"the sandbox has a writable mount that is not scratch space: {point} ({kind})")
+            if kind == "tmpfs" and not any(o.startswith("size=") for o in super_options):
+                sys.exit(f"the sandbox's scratch folder {point} has no size limit")
+
+
 def main():
-    # kill(-1) below is only safe in the sandbox's own pid namespace, whose init is bwrap.
-    with open("/proc/1/comm") as f:
-        if f.read().strip() != "bwrap":
-            sys.exit("zygote.py runs only inside the grader's bubblewrap sandbox")
-    control = socket.socket(fileno=int(sys.argv[1]))
-    # Not dumpable: same-uid processes cannot ptrace this one or read /proc/<pid>/fd;
+    global worker
+    # kill(-1) below is only safe in the sandbox's own pid namespace, whose init this process is.
+    if os.getpid() != 1:
+        sys.exit("zygote.py runs only as pid 1 of the grader's bubblewrap sandbox")
+    with open(os.path.join(HERE, "config.json")) as f:
+        config = json.load(f)
+    drop_privileges(config.get("user"))
+    # Not dumpable: same-uid processes cannot ptrace this one or read /proc/1/{mem,environ,fd};
     # forked workers inherit the flag.
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    import seccomp
+    try:
+        seccomp.install()
+    except seccomp.Unsupported as e:
+        print(f"warning: {e}: the sandbox runs without its seccomp filter", file=sys.stderr)
+    check_mounts()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # pid 1: nothing from inside may stop it
+    import site
+    for folder in config.get("site", []):
+        site.addsitedir(folder)
+    site.setquit()       # exit() and quit(), which -S leaves out, as in a normal interpreter
+    site.setcopyright()
+    site.sethelper()
+    import worker as worker_module  # noqa: E402  (numpy, torch and the protocol, once for every fork)
+    worker = worker_module
+    control = socket.socket(fileno=int(config["control_fd"]))
     preload()
     Zygote(control).serve()
 

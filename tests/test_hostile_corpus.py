@@ -47,7 +47,8 @@ def test_corpus_covers_the_attacks():
     attacks = " ".join(header(p, "attack") for p in CORPUS)
     for word in ("comparison", "subclasses", "sys.exit", "KeyboardInterrupt", "signals", "loops forever",
                  "builtins", "pytest", "grader output", "hidden suites", "write", "memory", "network",
-                 "forks", "processes", "disk", "stdout", "warm parent", "next submission"):
+                 "forks", "processes", "disk", "stdout", "warm parent", "next submission", "ld.so.preload",
+                 "keyring", "traces the sandbox"):
         assert word in attacks, word
 
 
@@ -78,18 +79,40 @@ def test_no_process_outlives_the_batch(graded):
 
 
 CANARY = SCRATCH_LISTING + r'''
-# Fails every test of texts_to_sequences if anything of an earlier submission is visible.
+# Fails every test of texts_to_sequences if anything of an earlier submission is visible:
+# files anywhere, processes, System V memory, POSIX message queues, keys in any keyring it can see.
 def _sysv():
     with open("/proc/sysvipc/shm") as f:
         return len(f.read().splitlines()) - 1
+def _left_anywhere():
+    found = []
+    for root, dirs, files in os.walk("/"):
+        if root.startswith(("/proc", "/sys")):
+            dirs[:] = []
+            continue
+        found += [os.path.join(root, n) for n in dirs + files if "left-by-an-earlier-submission" in n]
+    return found
+def _keys():
+    try:
+        with open("/proc/keys") as f:
+            return [line for line in f if "left-by-an-earlier-submission" in line]
+    except OSError:
+        return []
+def _queues():
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    fd = libc.mq_open(b"/left-by-an-earlier-submission", os.O_RDONLY, 0, None)
+    return [] if fd == -1 else ["a message queue"]
 _others = [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, os.getpid(), os.getppid())]
 _traces = (scratch_listing("/tmp") + scratch_listing("/dev/shm") + [f"process {p}" for p in _others]
-           + ["System V memory"] * _sysv())
+           + ["System V memory"] * _sysv() + _left_anywhere() + _keys() + _queues()
+           + (["/etc/ld.so.preload"] if os.path.exists("/etc/ld.so.preload") else []))
 if _traces:
     def texts_to_sequences(texts, vocab):
         raise RuntimeError(f"traces of an earlier submission: {_traces}")
 '''
-TRACE_ATTACKS = ["leaves-files-for-the-next-submission", "attacks-the-warm-parent"]
+TRACE_ATTACKS = ["leaves-files-for-the-next-submission", "attacks-the-warm-parent",
+                 "writes-outside-scratch-and-keeps-kernel-state"]
 
 
 @pytest.mark.skipif(bwrap_path() is None, reason="bubblewrap is not installed")

@@ -189,13 +189,13 @@ def sleepers() -> int:
 
 
 def test_fork_bomb_is_contained(hostile):
-    from autograder.sandbox import PidsCgroup
+    from autograder.sandbox import Cgroup
     started = time.monotonic()
     with pytest.raises(WorkerDied):
         hostile.call("fork_bomb")
     assert time.monotonic() - started < 30
     assert hostile.call("orphan") == "started"  # the worker is back
-    if PidsCgroup(8).path is None:
+    if Cgroup(8).path is None:
         pytest.skip("no pids cgroup here: the fork bomb ran until the time limit")
 
 
@@ -296,3 +296,207 @@ def test_the_wipe_keeps_the_sandbox_mounts_and_removes_everything_else(tmp_path)
     assert out.strip() == "0"
     left = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
     assert left == ["clone", "clone/.venv", "clone/.venv/lib", "clone/.venv/lib/keep.py"]
+
+
+# ---------------------------------------------------------------- what a submission can reach
+
+PROBES = r'''
+import ctypes, errno, os, signal
+
+def errno_name(e):
+    return errno.errorcode.get(e, str(e))
+
+def writable_folders():
+    """Every folder (outside /proc and /sys) where this process can create a file."""
+    found = []
+    for root, dirs, files in os.walk("/"):
+        if root.startswith(("/proc", "/sys")):
+            dirs[:] = []
+            continue
+        probe = os.path.join(root, ".probe")
+        try:
+            os.close(os.open(probe, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
+            os.unlink(probe)
+            found.append(root)
+        except OSError:
+            pass
+    return found
+
+def parent_process():
+    """What the sandbox's first process shows a submission."""
+    out = {"pid1": open("/proc/1/cmdline").read().replace("\0", " ")}
+    for path in ("/proc/1/environ", "/proc/1/mem", "/proc/1/fd", "/proc/1/maps"):
+        try:
+            os.listdir(path) if path.endswith("fd") else open(path, "rb").read(16)
+            out[path] = "read"
+        except OSError as e:
+            out[path] = errno_name(e.errno)
+    libc = ctypes.CDLL(None, use_errno=True)
+    out["ptrace"] = "ok" if libc.ptrace(16, 1, 0, 0) == 0 else errno_name(ctypes.get_errno())   # PTRACE_ATTACH
+    return out
+
+def stop_the_parent():
+    for sig in (signal.SIGSTOP, signal.SIGTERM, signal.SIGINT, signal.SIGKILL):
+        os.kill(1, sig)
+    return "sent"
+
+def kernel_state():
+    """Kernel objects kept per user or per namespace that would outlive this process."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    def result(value):
+        return "ok" if value != -1 else errno_name(ctypes.get_errno())
+    out = {"add_key": result(libc.syscall(248, b"user", b"left-by-a-submission", b"x", 1, -3)),   # @u
+           "keyctl": result(libc.syscall(250, 0, -3, 0, 0, 0)),
+           "mq_open": result(libc.mq_open(b"/left", os.O_CREAT | os.O_RDWR, 0o600, None)),
+           "inotify_init1": result(libc.inotify_init1(0)),
+           "unshare": result(libc.unshare(0x10000000))}   # CLONE_NEWUSER
+    return out
+
+def identity():
+    status = dict(line.split(":", 1) for line in open("/proc/self/status") if ":" in line)
+    return {"uid": os.getuid(), "gid": os.getgid(), "capabilities": int(status["CapEff"].strip(), 16),
+            "seccomp": status["Seccomp"].strip(), "no_new_privs": status["NoNewPrivs"].strip()}
+
+def fill(place, megabytes):
+    for n in range(0, megabytes, 32):   # files of at most 32 MB (RLIMIT_FSIZE)
+        with open(os.path.join(place, f"filler{n}"), "wb") as f:
+            f.write(b"x" * (min(32, megabytes - n) << 20))
+    return megabytes
+'''
+
+
+@pytest.fixture(scope="module")
+def probe():
+    s = Student([(0, PROBES)], ["cpu"], Limits(call_timeout=60))
+    s.load()
+    yield s
+    s.close()
+
+
+@needs_bwrap
+def test_only_the_bounded_scratch_folders_are_writable(probe):
+    """A read-only root: nothing a submission writes can reach the next one but /tmp and
+    /dev/shm, which are bounded and emptied between submissions (/etc/ld.so.preload, /root,
+    /dev and / itself included)."""
+    assert probe.call("writable_folders") == ["/tmp", "/dev/shm"]
+
+
+@needs_bwrap
+def test_the_sandbox_parent_is_out_of_reach(probe, repo):
+    import sys
+    seen = probe.call("parent_process")
+    assert seen["pid1"].split()[-1] == "/grader/zygote.py"
+    for host_path in (str(repo), sys.prefix, sys.base_prefix, "/root"):
+        assert host_path not in seen["pid1"], host_path
+    for path in ("/proc/1/environ", "/proc/1/mem", "/proc/1/fd", "/proc/1/maps"):
+        assert seen[path] == "EACCES", (path, seen[path])
+    assert seen["ptrace"] == "EPERM"
+
+
+@needs_bwrap
+def test_signals_from_inside_do_not_stop_the_sandbox():
+    first = Student([(0, PROBES)], ["cpu"])
+    try:
+        assert first.call("stop_the_parent") == "sent"
+    finally:
+        first.close()
+    second = Student([(0, "def answer():\n    return 42")], ["cpu"])
+    try:
+        assert second.call("answer") == 42
+    finally:
+        second.close()
+
+
+def test_kernel_state_that_outlives_a_process_is_denied(probe):
+    """Keyrings are per user and outlive the submission (a key added by one was read by the
+    next, and on the host); message queues, inotify instances and new user namespaces likewise."""
+    assert probe.call("kernel_state") == {name: "EPERM" for name in
+                                          ("add_key", "keyctl", "mq_open", "inotify_init1", "unshare")}
+
+
+@needs_bwrap
+def test_the_sandbox_runs_as_a_user_of_its_own(probe):
+    import os
+    from autograder.sandbox import sandbox_user
+    me = probe.call("identity")
+    assert me["capabilities"] == 0 and me["seccomp"] == "2" and me["no_new_privs"] == "1"
+    if os.geteuid() != 0:
+        pytest.skip("the grader is not root: the sandbox's uid maps to the grader's own")
+    import pwd
+    assert (me["uid"], me["gid"]) == sandbox_user()
+    assert me["uid"] != os.geteuid() and me["uid"] not in {entry.pw_uid for entry in pwd.getpwall()}
+
+
+@needs_bwrap
+def test_scratch_files_count_against_the_sandbox_memory(probe):
+    """What a submission writes to its tmpfs scratch folders is memory: counted in the sandbox's
+    memory cgroup, so the sandbox's whole footprint is bounded, not only each process's."""
+    from autograder import sandbox
+    cgroups = [z.cgroup for z in sandbox._all_zygotes if z.alive()]
+    if not cgroups or cgroups[0].memory_used() is None:
+        pytest.skip("no memory cgroup here (the grader is not root, or the controller is missing)")
+    before = max(c.memory_used() for c in cgroups)
+    assert probe.call("fill", "/dev/shm", 96) == 96
+    assert max(c.memory_used() for c in cgroups) - before > 80 << 20
+
+
+# ---------------------------------------------------------------- the grader's side of the pipes
+
+TRANSPORT = r'''
+import numpy as np, protocol, time
+
+def stop_reading():
+    """Every later request is left unread: the grader's write must not wait forever."""
+    protocol.Reader.read_message = lambda self: time.sleep(10**6)
+    return "stopped"
+
+def huge(megabytes):
+    return np.zeros(megabytes << 20, np.uint8)
+
+def deep_reply():
+    """A reply whose header is a JSON list nested 200,000 deep."""
+    def frame(header, buffers=()):
+        body = b"[" * 200_000 + b"]" * 200_000
+        return len(body).to_bytes(8, "big") + (0).to_bytes(4, "big") + body
+    protocol.frame = frame
+    return "never seen"
+
+def ok():
+    return "ok"
+'''
+
+
+def test_a_worker_that_stops_reading_cannot_block_the_grader():
+    s = Student([(0, TRANSPORT)], ["cpu"], Limits(call_timeout=3))
+    try:
+        assert s.call("stop_reading") == "stopped"
+        started = time.monotonic()
+        with pytest.raises(WorkerDied, match="stopped reading|did not finish"):
+            s.put(np.zeros(4 << 20))   # 32 MB: far more than a pipe holds
+        assert time.monotonic() - started < 15
+        assert s.call("ok") == "ok"   # a fresh worker took over
+    finally:
+        s.close()
+
+
+def test_replies_are_bounded_one_by_one_and_in_all():
+    s = Student([(0, TRANSPORT)], ["cpu"], Limits(reply_mb=16, replies_mb=64))
+    try:
+        assert s.call("huge", 8).shape == (8 << 20,)
+        with pytest.raises(WorkerDied, match="larger than 16 MB"):
+            s.call("huge", 17)
+        with pytest.raises(WorkerDied, match="more than 64 MB"):
+            for _ in range(10):
+                s.call("huge", 8)
+    finally:
+        s.close()
+
+
+def test_a_malformed_reply_is_refused_without_harm():
+    s = Student([(0, TRANSPORT)], ["cpu"])
+    try:
+        with pytest.raises(WorkerDied, match="could not read the reply"):
+            s.call("deep_reply")
+        assert s.call("ok") == "ok"
+    finally:
+        s.close()
