@@ -123,13 +123,19 @@ def test_pairs_dynamic_distances(student):
 
 @points(1, task="pairs")
 def test_pairs_edge_cases(student):
-    """skipgram_pairs: empty and one-word sentences give shape (0, 2); bad window or 2-D ids raise ValueError"""
+    """skipgram_pairs: empty and one-word sentences give shape (0, 2); a numpy integer window works; a bad window or 2-D ids raise ValueError"""
     for ids in ([], [7]):
         case = f"ids {ids}"
         got = named(case, student.call, "skipgram_pairs", np.array(ids, dtype=np.int64), 2)
         check_array(got, np.zeros((0, 2), np.int64), case, exact=True, dtype="int64")
+    case = "ids [4, 7, 1], window np.int64(1)"
+    # A numpy integer made in the worker (the transport would turn one sent from here into an array).
+    numpy_one = named(case, student.new, "default_rng", 0).call("integers", 1, 2, keep=True)
+    got = named(case, student.call, "skipgram_pairs", np.array([4, 7, 1]), numpy_one)
+    check_array(got, ref_pairs([4, 7, 1], 1), case, exact=True, dtype="int64")
     for case, args in [("window 0", (np.arange(5), 0)), ("window -1", (np.arange(5), -1)),
-                       ("window 2.5", (np.arange(5), 2.5)), ("2-D ids", (np.arange(6).reshape(2, 3), 1))]:
+                       ("window 2.5", (np.arange(5), 2.5)), ("window True", (np.arange(5), True)),
+                       ("2-D ids", (np.arange(6).reshape(2, 3), 1))]:
         expect_error(lambda: student.call("skipgram_pairs", *args), case, "ValueError")
 
 
@@ -182,14 +188,15 @@ def test_noise_distribution_values(student, rng):
 
 @points(1, task="noise")
 def test_noise_distribution_power_zero_errors(student):
-    """noise_distribution: other powers, zero counts get probability 0; negative or all-zero counts raise ValueError"""
+    """noise_distribution: other powers, zero counts get probability 0; negative, all-zero, empty or 2-D counts raise ValueError"""
     counts = np.array([5, 0, 20, 1])
     for power in (1.0, 0.5, 0.0):
         w = np.where(counts > 0, counts.astype(float) ** power, 0.0)
         case = f"counts {counts.tolist()}, power {power}"
         check_array(named(case, student.call, "noise_distribution", counts, power=power), w / w.sum(), case,
                     dtype="float64", rtol=1e-9, atol=1e-12)
-    for case, bad in [("a negative count", np.array([3, -1, 2])), ("all-zero counts", np.zeros(4))]:
+    for case, bad in [("a negative count", np.array([3, -1, 2])), ("all-zero counts", np.zeros(4)),
+                      ("empty counts", np.zeros(0)), ("2-D counts", np.ones((2, 3)))]:
         expect_error(lambda: student.call("noise_distribution", bad), case, "ValueError")
 
 
@@ -276,6 +283,13 @@ def test_subsample_statistics(student, rng):
     expected = ids[np.random.default_rng(31).random(len(ids)) < keep[ids]]
     check_array(got, expected, f"{case}: the kept tokens are not those whose rng.random(len(ids)) draw is below "
                 "their keep probability", exact=True)
+    # "below" is strict: a token whose draw equals its keep probability is dropped.
+    ties = np.array([0, 1, 2, 3])
+    draws = np.random.default_rng(33).random(4)
+    got = named("subsample where each keep probability equals its token's draw", student.call, "subsample", ties,
+                draws.copy(), generator(student, 33))
+    check_array(got, ties[:0], "subsample where each keep probability equals its token's draw (kept only if the "
+                "draw is below it)", exact=True, kind="iu")
     for what, few in (("no tokens", np.zeros(0, np.int64)), ("3 int32 tokens", np.array([3, 0, 2], np.int32))):
         got = named(f"subsample of {what}", student.call, "subsample", few, keep, generator(student, 32))
         expected = few[np.random.default_rng(32).random(len(few)) < keep[few]]
@@ -394,12 +408,15 @@ def test_cbow_shapes(student, rng):
 
 @points(1, task="similarity")
 def test_cosine_values(student, rng):
-    """cosine_similarity: random matrices of different lengths and sizes"""
-    for n, m, d in [(1, 1, 3), (5, 8, 4), (20, 3, 16)]:
-        A = rng.normal(size=(n, d)) * rng.uniform(0.1, 10, (n, 1))
-        B = rng.normal(size=(m, d)) * rng.uniform(0.1, 10, (m, 1))
-        case = f"A {n} x {d}, B {m} x {d}"
-        check_array(named(case, student.call, "cosine_similarity", A, B), ref_cosine(A, B), case, rtol=1e-7, atol=1e-9)
+    """cosine_similarity: random matrices of different lengths and sizes, a float64 result (also from float32 tables)"""
+    for n, m, d, dt in [(1, 1, 3, "float64"), (5, 8, 4, "float64"), (20, 3, 16, "float64"), (6, 7, 5, "float32")]:
+        A = (rng.normal(size=(n, d)) * rng.uniform(0.1, 10, (n, 1))).astype(dt)
+        B = (rng.normal(size=(m, d)) * rng.uniform(0.1, 10, (m, 1))).astype(dt)
+        case = f"A {n} x {d}, B {m} x {d} ({dt})"
+        # a float64 result, also from float32 tables (whose own precision is allowed for)
+        tol = 1e-9 if dt == "float64" else 1e-6
+        check_array(named(case, student.call, "cosine_similarity", A, B),
+                    ref_cosine(A.astype(np.float64), B.astype(np.float64)), case, dtype="float64", rtol=tol, atol=tol)
 
 
 @points(1, task="similarity")
