@@ -27,6 +27,9 @@ class Student:
         self.load_report: dict | None = None
         self.broken: str | None = None   # set when the notebook cannot even be loaded
         self.call_timeout = self.limits.call_timeout
+        # What the last call printed (stdout and stderr), as the worker reports it: a claim of the
+        # worker, like everything it says, so no point may rest on it alone.
+        self.last_output = ""
 
     # ------------------------------------------------------------ life cycle
 
@@ -83,6 +86,7 @@ class Student:
         started = time.perf_counter()
         header, buffers = worker.request(msg, timeout or self.call_timeout, what)
         elapsed = time.perf_counter() - started
+        self.last_output = header.get("output")[:20_000] if type(header.get("output")) is str else ""
         if header.get("ok") is True:
             try:
                 value = protocol.decode(header.get("value"), buffers, _array_hook())

@@ -579,11 +579,11 @@ def polar_data(rng, n, v=12, flip=False):
     return x, (1 - labels if flip else labels)
 
 
-def call_curves(student, case, templates, data, dev, sizes, seeds, epochs=3, lr=0.1, batch_size=4):
+def call_curves(student, case, templates, data, dev, sizes, seeds, epochs=3, lr=0.1, batch_size=4, **kwargs):
     x_train, y_train, x_test, y_test = data
     got = named(case, student.call, "learning_curves", {k: m for k, m in templates.items()},
                 tensor(x_train, dev), tensor(y_train, dev), tensor(x_test, dev), tensor(y_test, dev),
-                list(sizes), list(seeds), epochs, lr, batch_size)
+                list(sizes), list(seeds), epochs, lr, batch_size, **kwargs)
     if not isinstance(got, dict) or set(got) != set(templates):
         raise Mismatch(f"{case}: expected a dict with the conditions {sorted(templates)} as keys, got "
                        + (f"the keys {sorted(map(str, got))}" if isinstance(got, dict) else f"a {type(got).__name__}"))
@@ -631,14 +631,23 @@ def check_curves(case, got, made, data, dev, sizes, seeds, **settings):
 
 @points(1, task="compare")
 def test_curves_shape(student, devices, rng):
-    """learning_curves: one float64 array (len(sizes), len(seeds)) of test accuracies per condition"""
+    """learning_curves: one float64 array (len(sizes), len(seeds)) of test accuracies per condition; a tqdm bar over the runs only with progress=True"""
     for dev in devices:
         data = (*polar_data(rng, 16), *polar_data(rng, 10))
         made = {"a": template(student, 12, 3, dev, rng), "b": template(student, 12, 3, dev, rng, frozen=True)}
         case = f"learning_curves with 2 conditions, sizes [4, 8, 16], seeds [0, 1] on {dev}"
-        got = call_curves(student, case, {k: m for k, (m, _) in made.items()}, data, dev, [4, 8, 16], [0, 1])
-        check_curves(case, got, {"a": (made["a"][1], False), "b": (made["b"][1], True)}, data, dev, [4, 8, 16],
-                     [0, 1])
+        for progress in (False, True):
+            got = call_curves(student, case, {k: m for k, (m, _) in made.items()}, data, dev, [4, 8, 16], [0, 1],
+                              progress=progress)
+            check_curves(case, got, {"a": (made["a"][1], False), "b": (made["b"][1], True)}, data, dev,
+                         [4, 8, 16], [0, 1])
+            # The printed text is the worker's report (forgeable); it only adds a condition to right curves.
+            printed = student.last_output
+            if not progress and printed.strip():
+                raise Mismatch(f"{case}, progress=False: learning_curves printed something; without progress "
+                               "it prints nothing")
+            if progress and "12/12" not in printed:
+                raise Mismatch(f"{case}, progress=True: no tqdm bar over the 12 runs (total=12) reached 12/12")
 
 
 @points(3, task="compare")
@@ -730,7 +739,7 @@ def check_summary(student, case, acc):
 @points(1, task="compare")
 def test_summarise(student, rng):
     """summarise: the mean and the sample standard deviation (ddof=1) over the seeds, one value per size"""
-    for shape in ((5, 3), (4, 4), (2, 5)):
+    for shape in ((5, 3), (4, 4), (2, 5), (3, 2)):
         acc = rng.uniform(0.5, 0.9, shape)
         check_summary(student, f"summarise on accuracies of shape {shape} (sizes, seeds)", acc)
 
