@@ -256,9 +256,14 @@ def test_align_shapes_and_dtypes(student, rng):
     """pretrained_matrix: returns (float32 matrix (V, d), bool found (V,)) on the CPU, also from float64 vectors"""
     words, vectors = made_up_vectors(rng, 30, 5)
     itos = a_vocabulary(rng, words, 8, 4)
-    call_matrix(student, "pretrained_matrix on 14 entries, 30 pretrained words of dimension 5", itos, words, vectors)
-    call_matrix(student, "pretrained_matrix with float64 vectors", itos, words, vectors.astype(np.float64))
-    call_matrix(student, "pretrained_matrix with dimension 1", itos, words, vectors[:, :1].copy())
+    for case, given in (("pretrained_matrix on 14 entries, 30 pretrained words of dimension 5", vectors),
+                        ("pretrained_matrix with float64 vectors", vectors.astype(np.float64)),
+                        ("pretrained_matrix with dimension 1", vectors[:, :1].copy())):
+        matrix, found = call_matrix(student, case, itos, words, given)
+        # The types are the worker's report; the values must be right as well.
+        exp_matrix, exp_found = reference_matrix(itos, words, given)
+        if not (np.array_equal(found.array, exp_found) and np.allclose(matrix.array, exp_matrix, rtol=1e-3, atol=1e-6)):
+            raise Mismatch(f"{case}: the matrix or found is wrong (the tests below say how)")
 
 
 @points(2, task="align")
@@ -309,6 +314,9 @@ def test_align_padding_row(student, rng):
             raise Mismatch(f"{case}: row {pad}, the padding row, is not zero")
         if found.array[pad]:
             raise Mismatch(f"{case}: found[{pad}] is True; the padding row is never a pretrained row")
+        exp_matrix, exp_found = reference_matrix(itos, words, vectors, pad=pad)
+        if not (np.array_equal(found.array, exp_found) and np.allclose(matrix.array, exp_matrix, rtol=1e-3, atol=1e-6)):
+            raise Mismatch(f"{case}: the other rows are wrong (the tests above and below say how)")
 
 
 @points(2, task="align")
@@ -444,8 +452,11 @@ def test_coverage_lowercase(student, rng):
 
 @points(1, task="coverage")
 def test_coverage_empty(student):
-    """coverage: an empty word_counts raises ValueError"""
+    """coverage: an empty word_counts raises ValueError (a one-word one does not)"""
     expect_error(lambda: student.call("coverage", {}, ["the", "film"]), "coverage({}, words)", "ValueError")
+    # ... and a word_counts of one word is not empty: its shares are 0 or 1.
+    check_coverage(student, "coverage of one pretrained word", {"film": 3}, ["the", "film"])
+    check_coverage(student, "coverage of one unknown word", {"zzq": 2}, ["the", "film"])
 
 
 # ================================================================ Task 3: pretrained_model, set_frozen
