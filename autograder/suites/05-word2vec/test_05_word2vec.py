@@ -189,8 +189,9 @@ def test_noise_distribution_values(student, rng):
 @points(1, task="noise")
 def test_noise_distribution_power_zero_errors(student):
     """noise_distribution: other powers, zero counts get probability 0; negative, all-zero, empty or 2-D counts raise ValueError"""
-    counts = np.array([5, 0, 20, 1])
-    for power in (1.0, 0.5, 0.0):
+    for counts, power in [([5, 0, 20, 1], 1.0), ([5, 0, 20, 1], 0.5), ([5, 0, 20, 1], 0.0), ([7], 0.75),
+                          ([3_100_000_000, 1_000_000_000, 0], 2)]:   # an int power of large int counts: no overflow
+        counts = np.array(counts)
         w = np.where(counts > 0, counts.astype(float) ** power, 0.0)
         case = f"counts {counts.tolist()}, power {power}"
         check_array(named(case, student.call, "noise_distribution", counts, power=power), w / w.sum(), case,
@@ -437,7 +438,7 @@ SIM_W = np.array([[1.0, 0.1, 0.0], [0.8, 0.5, 0.1], [0.5, 0.06, 0.0], [0.0, 0.2,
 
 @points(2, task="similarity")
 def test_most_similar_exact(student):
-    """most_similar: ranking by cosine (not dot product), query excluded, topn, similarities; KeyError for unknown words"""
+    """most_similar: ranking by cosine (not dot product), ties in the order of words, query excluded, topn, similarities; KeyError for unknown words"""
     sims = ref_cosine(SIM_W, SIM_W)
     for query, topn in [("cat", 3), ("car", 2), ("kitten", 5), ("dog", 1)]:
         q = SIM_WORDS.index(query)
@@ -448,6 +449,20 @@ def test_most_similar_exact(student):
             raise Mismatch(f"{case}: expected a list of (word, similarity) tuples")
         check_equal([t[0] for t in got], [SIM_WORDS[i] for i in order], case)
         check_array(np.array([float(t[1]) for t in got]), sims[q, order], f"{case}: the similarities", rtol=1e-7)
+    # Ties (rows that are multiples of one another by powers of 2 have exactly equal cosines) keep the
+    # order of `words`, among more words than a sort handles by insertion.
+    rng = np.random.default_rng(5)
+    base = rng.normal(size=(6, 4))
+    tied = base[rng.integers(0, 6, 80)] * 2.0 ** rng.integers(-3, 4, (80, 1))
+    names = [f"w{i}" for i in range(80)]
+    sims = ref_cosine(tied, tied)
+    for q in (0, 7, 33):
+        order = [i for i in np.argsort(-sims[q], kind="stable") if i != q][:30]
+        case = f"most_similar of {names[q]!r} among 80 words with many tied cosines, topn = 30"
+        got = named(case, student.call, "most_similar", tied, names, names[q], topn=30)
+        if not isinstance(got, list) or not all(isinstance(t, (tuple, list)) and len(t) == 2 for t in got):
+            raise Mismatch(f"{case}: expected a list of (word, similarity) tuples")
+        check_equal([t[0] for t in got], [names[i] for i in order], f"{case} (ties in the order of words)")
     expect_error(lambda: student.call("most_similar", SIM_W, SIM_WORDS, "zebra"), "an unknown query word", "KeyError")
 
 
