@@ -351,7 +351,9 @@ def test_align_seed(student, rng):
     itos = a_vocabulary(rng, words, 20, 10)
     runs = [call_matrix(student, f"pretrained_matrix(..., seed={s}), call {k}", itos, words, vectors, seed=s)[0].array
             for k, s in enumerate((3, 3, 4), start=1)]
-    _, found = reference_matrix(itos, words, vectors)
+    expected, found = reference_matrix(itos, words, vectors, seed=3)
+    if not np.allclose(runs[0], expected, rtol=1e-3, atol=1e-6):
+        raise Mismatch("pretrained_matrix(..., seed=3) is not the specified matrix (the tests above say how)")
     if not np.array_equal(runs[0], runs[1]):
         raise Mismatch("two calls of pretrained_matrix with seed=3 gave different matrices: draw the random rows "
                        "from torch.Generator().manual_seed(seed), not from the global generator")
