@@ -1,5 +1,5 @@
 # replaces: solution-train
-# bug: rows are updated with W[idx] -= ..., which keeps one contribution of a row that occurs several times in a batch
+# bug: W_in's rows are updated with W_in[c] -= ..., which keeps one contribution of a center that occurs several times in a batch
 # caught by: test_train_replays_reference
 def train_sgns(ids, counts, dim=50, window=4, negative=5, epochs=1, lr=0.025, batch=512,
                t=1e-3, seed=0):
@@ -39,6 +39,6 @@ def train_sgns(ids, counts, dim=50, window=4, negative=5, epochs=1, lr=0.025, ba
             g_neg = np.exp(-np.logaddexp(0.0, -s_neg))
             grad_v = g_pos[:, None] * u_pos + np.einsum("bk,bkd->bd", g_neg, u_neg)
             W_in[c] -= step_lr * grad_v
-            W_out[o] -= step_lr * g_pos[:, None] * v
-            W_out[neg.reshape(-1)] -= step_lr * (g_neg[:, :, None] * v[:, None, :]).reshape(-1, dim)
+            np.add.at(W_out, o, -step_lr * g_pos[:, None] * v)
+            np.add.at(W_out, neg.reshape(-1), -step_lr * (g_neg[:, :, None] * v[:, None, :]).reshape(-1, dim))
     return W_in.astype(np.float32)
