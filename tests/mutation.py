@@ -552,7 +552,9 @@ def read_equivalent(path: Path = EQUIVALENT_FILE) -> dict[str, str]:
             line = raw.strip()
             if not line or line.startswith("#"):
                 continue
-            ident, _, reason = line.partition("#")
+            # Ids may end in "#2" (a second mutant of the same spot): the reason starts at the first
+            # "#" after white space.
+            ident, _, reason = re.sub(r"\s+#", "\0", line, count=1).partition("\0")
             out[ident.strip()] = reason.strip()
     return out
 
