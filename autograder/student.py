@@ -37,6 +37,9 @@ class Student:
         self.load_report: dict | None = None
         self.broken: str | None = None   # set when the notebook cannot even be loaded
         self.call_timeout = self.limits.call_timeout
+        # What the last call printed (stdout and stderr), as the worker reports it: a claim of the
+        # worker, like everything it says, so no point may rest on it alone.
+        self.last_output = ""
         self.budget = budget
         self.deadline = None if budget is None else time.monotonic() + budget
         self.out_of_budget = False   # a call was refused or stopped because the budget ran out
@@ -130,6 +133,7 @@ class Student:
         started = time.perf_counter()
         header, buffers = self._timed_request(worker, msg, timeout or self.call_timeout, what)
         elapsed = time.perf_counter() - started
+        self.last_output = header.get("output")[:20_000] if type(header.get("output")) is str else ""
         if header.get("ok") is True:
             try:
                 value = protocol.decode(header.get("value"), buffers, _array_hook())

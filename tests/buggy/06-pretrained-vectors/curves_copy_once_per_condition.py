@@ -15,8 +15,8 @@ def learning_curves(templates, x_train, y_train, x_test, y_test, sizes, seeds, e
             for s, seed in enumerate(seeds):
                 subset = np.random.default_rng(seed).permutation(n_train)[:n]
                 subset = torch.as_tensor(subset, device=x_train.device)
-                train(model, x_train[subset], y_train[subset], epochs, lr, batch_size, seed)
-                results[name][k, s] = evaluate(model, x_test, y_test)
+                results[name][k, s] = fit_and_score(model, x_train[subset], y_train[subset], x_test, y_test,
+                                                    epochs, lr, batch_size, seed)
                 bar.update()
     bar.close()
     return results

@@ -15,8 +15,11 @@ def learning_curves(templates, x_train, y_train, x_test, y_test, sizes, seeds, e
                 subset = np.random.default_rng(seed).permutation(n_train)[:n]
                 subset = torch.as_tensor(subset, device=x_train.device)
                 model = copy.deepcopy(template)   # every run starts from the untrained template
-                train(model, x_train[subset], y_train[subset], epochs, lr, batch_size, seed)
-                results[name][k, s] = evaluate(model, x_train[subset], y_train[subset])
+                fit_and_score(model, x_train[subset], y_train[subset], x_test, y_test, epochs, lr, batch_size, seed)
+                model.eval()
+                with torch.no_grad():
+                    correct = (model(x_train[subset]) > 0).float() == y_train[subset]
+                results[name][k, s] = correct.float().mean().item()
                 bar.update()
     bar.close()
     return results

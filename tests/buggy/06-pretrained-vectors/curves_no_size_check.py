@@ -1,5 +1,5 @@
 # replaces: solution-compare
-# bug: sizes are not checked (n > N silently uses N; n = 0 fails inside train)
+# bug: sizes are not checked (n > N silently uses N; n = 0 trains on nothing)
 # caught by: test_curves_sizes_checked
 def learning_curves(templates, x_train, y_train, x_test, y_test, sizes, seeds, epochs, lr, batch_size,
                     progress=False):
@@ -15,8 +15,8 @@ def learning_curves(templates, x_train, y_train, x_test, y_test, sizes, seeds, e
                 subset = np.random.default_rng(seed).permutation(n_train)[:n]
                 subset = torch.as_tensor(subset, device=x_train.device)
                 model = copy.deepcopy(template)   # every run starts from the untrained template
-                train(model, x_train[subset], y_train[subset], epochs, lr, batch_size, seed)
-                results[name][k, s] = evaluate(model, x_test, y_test)
+                results[name][k, s] = fit_and_score(model, x_train[subset], y_train[subset], x_test, y_test,
+                                                    epochs, lr, batch_size, seed)
                 bar.update()
     bar.close()
     return results

@@ -15,8 +15,9 @@ def learning_curves(templates, x_train, y_train, x_test, y_test, sizes, seeds, e
                 subset = np.random.default_rng(seed).permutation(n_train)[:n]
                 subset = torch.as_tensor(subset, device=x_train.device)
                 model = copy.deepcopy(template)   # every run starts from the untrained template
-                train(model, torch.cat([x_train[subset], x_test]), torch.cat([y_train[subset], y_test]), epochs, lr, batch_size, seed)
-                results[name][k, s] = evaluate(model, x_test, y_test)
+                results[name][k, s] = fit_and_score(model, torch.cat([x_train[subset], x_test]),
+                                                    torch.cat([y_train[subset], y_test]), x_test, y_test,
+                                                    epochs, lr, batch_size, seed)
                 bar.update()
     bar.close()
     return results

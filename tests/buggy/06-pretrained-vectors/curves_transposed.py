@@ -15,8 +15,8 @@ def learning_curves(templates, x_train, y_train, x_test, y_test, sizes, seeds, e
                 subset = np.random.default_rng(seed).permutation(n_train)[:n]
                 subset = torch.as_tensor(subset, device=x_train.device)
                 model = copy.deepcopy(template)   # every run starts from the untrained template
-                train(model, x_train[subset], y_train[subset], epochs, lr, batch_size, seed)
-                results[name][s, k] = evaluate(model, x_test, y_test)
+                results[name][s, k] = fit_and_score(model, x_train[subset], y_train[subset], x_test, y_test,
+                                                    epochs, lr, batch_size, seed)
                 bar.update()
     bar.close()
     return results

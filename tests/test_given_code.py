@@ -1,0 +1,45 @@
+"""Code given in one place and relied on in another is the same code.
+
+Exercise 6 gives `BagClassifier` and `fit_and_score` in its set-up cell, chapter 6's page shows
+them, and the hidden suite of exercise 6 keeps its own copy to repeat the harness's runs in the
+grader (it cannot trust the worker's). If one copy drifted, the suite would grade against a
+different model or training run than the students were given.
+"""
+import ast
+import json
+import re
+
+import pytest
+
+from conftest import REPO, exercise, solution
+
+EX6 = "06-pretrained-vectors"
+GIVEN = ("BagClassifier", "fit_and_score")
+
+
+def definitions(source: str) -> dict[str, str]:
+    """Top-level function and class definitions of `source`, as AST dumps (layout and comments aside)."""
+    return {node.name: ast.dump(node) for node in ast.parse(source).body
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+
+
+def setup_cell(path) -> str:
+    cells = json.loads(path.read_text())["cells"]
+    return "".join(next(c["source"] for c in cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "setup"))
+
+
+def page_code(name) -> str:
+    text = (REPO / "book" / f"{name}.md").read_text()
+    return "\n".join(re.findall(r"```\{code-cell\} ipython3\n(.*?)```", text, re.S))
+
+
+@pytest.mark.parametrize("where", ["exercise", "chapter page", "hidden suite"])
+def test_chapter_6_given_code_is_the_solution_notebook_s(where):
+    reference = definitions(setup_cell(solution(EX6)))
+    source = {"exercise": lambda: setup_cell(exercise(EX6)),
+              "chapter page": lambda: page_code(EX6),
+              "hidden suite": lambda: (REPO / "autograder" / "suites" / EX6 / "test_06_pretrained_vectors.py").read_text()}
+    found = definitions(source[where]())
+    for name in GIVEN:
+        assert name in reference, f"the solution notebook's set-up cell no longer defines {name}"
+        assert found.get(name) == reference[name], f"{where}: {name} differs from the notebook's given {name}"
