@@ -6,14 +6,34 @@ Finite differences are taken here too: the worker only returns the outputs of
 the submission's forward pass at W + eps*E and W - eps*E. Failure messages name
 the case that failed, never the expected values. The speed checks time the
 submission with the grader's own clock against vectorised code timed here.
+
+What the worker reports about its own objects (a dtype name, requires_grad,
+grad_fn, is_parameter, an input read back after a call) comes from the sandbox,
+which the submission can patch; points rest on values only a correct
+implementation produces. Gradient tracking is proven by running backward with
+an upstream gradient chosen here and comparing the gradient with torch's; an
+input left unmodified, by calling again with the same kept input and requiring
+that result to be right too; parameters, by moving them through parameters().
+A float32 dtype cannot be proven by values (float64 holds every float32 value):
+that name is the worker's word, but a worker able to lie about it could as well
+cast its result, so the lie gains nothing. float64 results are compared to
+1e-10, which float32 arithmetic cannot meet.
 """
+
+import os
+import threading
+import time
 
 import numpy as np
 import torch
 from torch.nn import functional as F
 
-from autograder.harness import (named, Mismatch, best_time, check_array, check_speed, check_tensor,
-                                check_unchanged, expect_error, points, tensor, torch_threads)
+from autograder import protocol
+from autograder.student import Timed
+
+from autograder.harness import (SPEED_FACTOR, named, Mismatch, StudentRaised, TensorData, best_time, check_array,
+                                check_speed, check_tensor, check_unchanged, expect_error, points, tensor,
+                                torch_threads)
 
 EXAMPLE_W = np.arange(15, dtype=np.float32).reshape(5, 3)
 EXAMPLE_X = np.array([[1, 3, 3], [4, 3, 0]])
@@ -28,8 +48,71 @@ EPS = 1e-6                            # finite differences; everything here is l
 # Measured on 2 CPU cores: see the numbers next to each speed test.
 BACKWARD_SPEED_SHAPE, BACKWARD_SPEED_V, BACKWARD_SPEED_D = (400, 500), 1000, 2
 BAG_SPEED_BAGS, BAG_SPEED_MAX_LEN, BAG_SPEED_V, BAG_SPEED_D = 20_000, 8, 1000, 16
+READ_SLACK = 0.05   # reading a timed result back may take 5x its transfer here plus this before it counts
 
 # ---------------------------------------------------------------- helpers
+
+
+class Attempts:
+    """The timed attempts of a speed check, each on inputs of its own with its own expected result:
+    a result cached from an earlier attempt on the same inputs does not answer a later one.
+    `call(inputs)` makes the timed call; `check(got, expected)` raises Mismatch unless got is right.
+    Part of each attempt's inputs travels with the timed call itself (a few ms of transfer, inside
+    the 20 ms slack): inputs sent ahead would let a patched worker run a slow loop on them before
+    the clock starts. The result is read back at once and that is timed too: what reading takes
+    beyond 5x the transfer of a right result (measured here) plus READ_SLACK counts as time of the
+    call, so a result that does its work only when it is sent (a placeholder that a patched worker
+    computes, a lazy tensor) gains nothing."""
+
+    def __init__(self, inputs, expected, call, check):
+        self.inputs, self.expected, self.call_with, self.check_with = inputs, expected, call, check
+        self.allowance = [SPEED_FACTOR * transfer_time(e) + READ_SLACK for e in expected]
+        self.index = -1
+
+    def call(self):
+        self.index += 1
+        timed = self.call_with(self.inputs[self.index])
+        start = time.perf_counter()
+        value = timed.result.value()
+        beyond = max(0.0, time.perf_counter() - start - self.allowance[self.index])
+        return Timed(timed.seconds + beyond, Fetched(value))
+
+    def check(self, got):
+        self.check_with(got, self.expected[self.index])
+
+
+class Fetched:
+    """A timed result already read back (check_speed reads it with .value())."""
+
+    def __init__(self, value):
+        self._value = value
+
+    def value(self):
+        return self._value
+
+
+def transfer_time(array, repeat=3):
+    """Best time to encode `array`, send it through a pipe and decode it, here in the grader (not
+    in the worker, where the submission could slow the measurement to widen its own limit)."""
+    best = float("inf")
+    for _ in range(repeat):
+        fd_in, fd_out = os.pipe()
+        try:
+            def send():
+                buffers = []
+                header = protocol.encode_array(array, buffers)
+                protocol.write_message(fd_out, {"ok": True, "value": header}, buffers)
+            writer = threading.Thread(target=send)
+            start = time.perf_counter()
+            writer.start()
+            header, buffers = protocol.blocking_reader(fd_in).read_message()
+            protocol.decode(header["value"], buffers)
+            writer.join()
+            best = min(best, time.perf_counter() - start)
+        finally:
+            os.close(fd_in)
+            os.close(fd_out)
+    return best
 
 
 def table(rng, v, d, dtype=np.float32):
@@ -75,12 +158,16 @@ def tolerance(dtype):
     return F64 if np.dtype(dtype) == np.float64 else {}
 
 
-def directional_check(case, grad, W, E, G, out_plus, out_minus):
+def directional_check(case, grad, W, E, G, out_plus, out_minus, reference, dev):
     """The submission's gradient, projected on the direction E, against the central difference
-    of the loss sum(G * out) between the outputs it computed at W + EPS*E and W - EPS*E."""
-    for what, out in (("W + eps*E", out_plus), ("W - eps*E", out_minus)):
+    of the loss sum(G * out) between the outputs it computed at W + EPS*E and W - EPS*E.
+    Both outputs must be the reference forward's `reference(W +- EPS*E)` (float64): a wrong
+    forward with a gradient that matches it (zeros and zeros, say) agrees with itself."""
+    for what, out, s in (("W + eps*E", out_plus, 1), ("W - eps*E", out_minus, -1)):
         if not hasattr(out, "array") or out.shape != G.shape:
             raise Mismatch(f"{case}: the output at {what} should be a tensor of shape {G.shape}")
+        check_tensor(out, reference(W + s * EPS * E), f"{case}, the output at {what}", device=dev, dtype="float64",
+                     **F64)
     numeric = float(((out_plus.array - out_minus.array) * G).sum() / (2 * EPS))
     analytic = float((grad.array * E).sum())
     if not abs(numeric - analytic) <= 1e-6 * max(1.0, abs(numeric)):
@@ -118,8 +205,11 @@ def test_embedding_forward_dtypes(student, rng):
             W, x = table(rng, 9, 4, wdtype), indices(rng, (3, 4), 9, xdtype)
             case = f"{wdtype} table, {xdtype} indices"
             hw, hx = student.put(W.copy(), "table"), student.put(x.copy(), "indices")
-            check_array(named(case, student.call, "embedding_forward", hw, hx), ref_embedding(W, x), case,
-                        exact=True, dtype=wdtype)
+            # Called twice on the same kept W and x: a call that changed them makes the second result wrong.
+            # (Reading them back is the worker's word, which a patched worker can fake.)
+            for call in ("", ", called again with the same W and x"):
+                check_array(named(case + call, student.call, "embedding_forward", hw, hx), ref_embedding(W, x),
+                            case + call, exact=True, dtype=wdtype)
             check_unchanged(hw.value(), W, f"{case}, the table W")
             check_unchanged(hx.value(), x, f"{case}, the indices x")
 
@@ -186,11 +276,17 @@ def test_embedding_backward_inputs_unchanged(student, rng):
     x = indices(rng, (3, 6), 8)
     x[0, 1] = 0
     G = upstream(rng, (3, 6, 4))
-    _, expected = ref_embedding(np.zeros((8, 4), np.float32), x, 0, G)
-    case = "embedding_backward(grad_out, x, 8, padding_idx=0) with x of shape (3, 6)"
     hg, hx = student.put(G.copy(), "grad_out"), student.put(x.copy(), "indices")
-    check_array(named(case, student.call, "embedding_backward", hg, hx, 8, padding_idx=0), expected, case,
-                dtype="float32")
+    # The same kept grad_out and x serve three calls, each result checked: a call that changed them
+    # (zeroing the padding positions of grad_out, say) makes a later result wrong, the one without padding.
+    # (Reading them back is the worker's word, which a patched worker can fake.)
+    for i, p in enumerate((0, None, 0)):
+        case = f"embedding_backward(grad_out, x, 8, padding_idx={p}) with x of shape (3, 6)"
+        case += ", called again with the same grad_out and x" if i else ""
+        _, expected = ref_embedding(np.zeros((8, 4), np.float32), x, p, G)
+        check_array(named(case, student.call, "embedding_backward", hg, hx, 8, padding_idx=p), expected, case,
+                    dtype="float32")
+    case = "embedding_backward(grad_out, x, 8, padding_idx=0) with x of shape (3, 6)"
     check_unchanged(hg.value(), G, f"{case}, grad_out")
     check_unchanged(hx.value(), x, f"{case}, the indices x")
 
@@ -200,22 +296,26 @@ def test_embedding_backward_speed(student, rng):
     """embedding_backward: 200,000 tokens, V = 1,000, about as fast as np.add.at (no loop, no one-hot matrix)"""
     # Measured on 2 CPU cores: np.add.at 9-25 ms (limit 65-150 ms), a solution with np.add.at
     # about the same; a Python loop over the tokens ~320 ms; a one-hot product
-    # (a 200,000 x 1,000 matrix) 0.9-1.4 s.
+    # (a 200,000 x 1,000 matrix) 0.9-1.4 s. With grad_out sent with the call (reference: np.add.at
+    # plus that transfer, 7-21 ms, limit 54-126 ms) the solution's attempts took 8-26 ms under load.
     v, d = BACKWARD_SPEED_V, BACKWARD_SPEED_D
-    x = indices(rng, BACKWARD_SPEED_SHAPE, v)
-    G = upstream(rng, BACKWARD_SPEED_SHAPE + (d,))
-    hg, hx = student.put(G, "grad_out"), student.put(x, "indices")   # sent once, outside the timing
 
-    def reference():
+    def reference(G, x):
         dW = np.zeros((v, d), np.float32)
         np.add.at(dW, x.reshape(-1), G.reshape(-1, d))
         return dW
 
-    case = f"embedding_backward with x of shape {x.shape}"
-    expected = reference()
-    check_speed(case, best_time(reference), lambda: student.time_call("embedding_backward", hg, hx, v),
+    # One set of inputs per attempt (check_speed makes up to 3): x sent ahead, grad_out with the call.
+    data = [(upstream(rng, BACKWARD_SPEED_SHAPE + (d,)), indices(rng, BACKWARD_SPEED_SHAPE, v)) for _ in range(3)]
+    inputs = [(G, student.put(x, "indices")) for G, x in data]
+    case = f"embedding_backward with x of shape {BACKWARD_SPEED_SHAPE}"
+    attempts = Attempts(inputs, [reference(G, x) for G, x in data],
+                        lambda h: student.time_call("embedding_backward", *h, v),
+                        lambda got, want: check_array(got, want, case, dtype="float32", rtol=1e-4, atol=1e-4))
+    # the reference: np.add.at here, plus sending grad_out through a pipe here, as the call does
+    check_speed(case, best_time(lambda: reference(*data[0])) + transfer_time(data[0][0]), attempts.call,
                 "Is there a Python loop over the tokens, or a one-hot matrix? Scatter-add all tokens at once "
-                "(np.add.at)", check=lambda got: check_array(got, expected, case, dtype="float32", rtol=1e-4, atol=1e-4))
+                "(np.add.at)", check=attempts.check)
 
 
 # ---------------------------------------------------------------- EmbeddingFunction and MyEmbedding
@@ -266,9 +366,9 @@ def test_function_forward(student, devices, rng):
         for case, W, x, p in cases:
             case = f"EmbeddingFunction.apply(W, x, {p}) with {case} on {dev}"
             out, _ = run_function(student, case, W, x, p, dev)
+            # That the output is tracked by autograd is proven by gradient values in the backward tests
+            # (its requires_grad flag would only be the worker's word).
             check_tensor(out, ref_embedding(W, x, p), case, device=dev, exact=True, dtype=W.dtype.name)
-            if not out.requires_grad:
-                raise Mismatch(f"{case}: the output does not require grad although W does")
 
 
 @points(2, task="my_embedding")
@@ -307,11 +407,14 @@ def test_function_finite_differences(student, devices, rng):
             _, grad = run_function(student, case, W, x, None, dev, G)
             if grad is None:
                 raise Mismatch(f"{case}: the table has no gradient after out.backward(...)")
+            # the gradient is torch's, not only consistent with the submission's own forward
+            check_tensor(grad, ref_embedding(W, x, None, G)[1], f"{case}, the gradient of the table", device=dev,
+                         dtype="float64", **F64)
             for _ in range(2):
                 E = table(rng, v, 4, np.float64)
                 plus = named(case, student.call, "EmbeddingFunction.apply", tensor(W + EPS * E, dev), tensor(x, dev), None)
                 minus = named(case, student.call, "EmbeddingFunction.apply", tensor(W - EPS * E, dev), tensor(x, dev), None)
-                directional_check(case, grad, W, E, G, plus, minus)
+                directional_check(case, grad, W, E, G, plus, minus, lambda w: ref_embedding(w, x), dev)
 
 
 @points(1, task="my_embedding")
@@ -343,44 +446,93 @@ def test_function_backward_edge_cases(student, devices, rng):
 @points(1, task="my_embedding")
 def test_inputs_unchanged(student, devices, rng):
     """EmbeddingFunction and MyEmbedding: forward and backward leave the indices and the upstream gradient unmodified"""
+    # The same kept x and G serve a forward and backward with padding_idx=0, then one without padding,
+    # and every output and gradient must be right: a pass that changed x or G (zeroing the padding
+    # positions of G, say) makes the second gradient wrong. (Reading x and G back is the worker's
+    # word, which a patched worker can fake.)
     for dev in devices:
         W, x = table(rng, 8, 3), indices(rng, (3, 6), 8)
         x[1, 2] = 0
         G = upstream(rng, (3, 6, 3))
-        case = f"EmbeddingFunction.apply(W, x, 0) then out.backward(G), x of shape (3, 6) on {dev}"
-        hw = student.put(tensor(W, dev, requires_grad=True), "table")
         hx, hg = student.put(tensor(x, dev), "indices"), student.put(tensor(G, dev), "upstream gradient")
-        out = named(case, student.new, "EmbeddingFunction.apply", hw, hx, 0)
-        named(case, out.call, "backward", hg)
+        for i, p in enumerate((0, None)):
+            case = f"EmbeddingFunction.apply(W, x, {p}) then out.backward(G), x of shape (3, 6) on {dev}"
+            case += ", with the x and G of the call before" if i else ""
+            expected_out, expected_grad = ref_embedding(W, x, p, G)
+            hw = student.put(tensor(W, dev, requires_grad=True), "table")
+            out = named(case, student.new, "EmbeddingFunction.apply", hw, hx, p)
+            check_tensor(named(case, out.value), expected_out, f"{case}, the output", device=dev, exact=True,
+                         dtype="float32")
+            named(f"{case}, backward", out.call, "backward", hg)
+            grad = named(case, hw.attr, "grad")
+            if grad is None:
+                raise Mismatch(f"{case}: the table has no gradient after out.backward(G)")
+            check_tensor(grad, expected_grad, f"{case}, the gradient of the table", device=dev, dtype="float32")
+        case = f"EmbeddingFunction.apply(W, x, 0) then out.backward(G), x of shape (3, 6) on {dev}"
         check_unchanged(named(case, hx.value), x, f"{case}, the indices x")
         check_unchanged(named(case, hg.value), G, f"{case}, the upstream gradient G")
 
-        case = f"MyEmbedding(8, 3, padding_idx=0) forward and backward with x of shape (3, 6) on {dev}"
-        m = module_on(student, 8, 3, dev, 0)
         hx, hg = student.put(tensor(x, dev), "indices"), student.put(tensor(G, dev), "upstream gradient")
-        out = named(case, m.call, "forward", hx, keep=True)
-        named(case, out.call, "backward", hg)
+        for i, p in enumerate((0, None)):
+            case = f"MyEmbedding(8, 3, padding_idx={p}) forward and backward with x of shape (3, 6) on {dev}"
+            case += ", with the x and G of the call before" if i else ""
+            Wp = W.copy()
+            if p is not None:
+                Wp[p] = 0
+            expected_out, expected_grad = ref_embedding(Wp, x, p, G)
+            m = module_on(student, 8, 3, dev, p, Wp)
+            out = named(case, m.call, "forward", hx, keep=True)
+            check_tensor(named(case, out.value), expected_out, f"{case}, the output", device=dev, exact=True,
+                         dtype="float32")
+            named(f"{case}, backward", out.call, "backward", hg)
+            grad = named(case, m.attr, "weight.grad")
+            if grad is None:
+                raise Mismatch(f"{case}: weight.grad is None after backward")
+            check_tensor(grad, expected_grad, f"{case}, weight.grad", device=dev, dtype="float32")
+        case = f"MyEmbedding(8, 3, padding_idx=0) forward and backward with x of shape (3, 6) on {dev}"
         check_unchanged(named(case, hx.value), x, f"{case}, the indices x")
         check_unchanged(named(case, hg.value), G, f"{case}, the upstream gradient G")
 
 
 @points(1, task="my_embedding")
-def test_my_embedding_parameter(student):
+def test_my_embedding_parameter(student, rng):
     """MyEmbedding: weight is an nn.Parameter of shape (num_embeddings, embedding_dim), float32, the only parameter"""
     for p in (None, 2):
         what = f"MyEmbedding(7, 3, padding_idx={p})"
         m = named(what, student.new, "MyEmbedding", 7, 3, padding_idx=p)
         w = named(what, m.attr, "weight")
-        if not hasattr(w, "is_parameter"):
+        if not isinstance(w, TensorData):
             raise Mismatch(f"{what}.weight should be a torch tensor (an nn.Parameter)")
+        if w.shape != (7, 3):
+            raise Mismatch(f"{what}.weight has shape {w.shape}, but (7, 3) was expected")
+        # The flags below are the worker's word and only give a clear message; the proof is by values:
+        # the first tensor of parameters() is moved in place, and weight must have moved with it,
+        # by float32 arithmetic (float64 sums of these values are not float32 numbers).
         if not w.is_parameter:
             raise Mismatch(f"{what}.weight is a plain tensor: wrap it in torch.nn.Parameter so that the module's "
                            "parameters() (and so an optimiser) see it")
-        if w.shape != (7, 3):
-            raise Mismatch(f"{what}.weight has shape {w.shape}, but (7, 3) was expected")
         if w.dtype != "float32" or not w.requires_grad:
             raise Mismatch(f"{what}.weight should be float32 and require grad (it is {w.dtype}, "
                            f"requires_grad={w.requires_grad})")
+        params = named(what, m.call, "parameters", keep=True)
+        try:
+            first = params.call("__next__", keep=True)
+        except StudentRaised:
+            raise Mismatch(f"{what}.parameters() is empty: weight must be an nn.Parameter") from None
+        step = upstream(rng, (7, 3))
+        named(f"{what}: moving the first of parameters() in place", first.call, "data.add_", tensor(step))
+        after = named(what, m.attr, "weight")
+        expected = w.array.astype(np.float32) + step
+        if not isinstance(after, TensorData) or after.shape != (7, 3) or not np.array_equal(after.array, expected):
+            raise Mismatch(f"{what}: moving the first tensor of parameters() did not move weight as float32 "
+                           "values move: weight should be the module's nn.Parameter, float32")
+        try:
+            params.call("__next__", keep=True)
+        except StudentRaised as e:
+            if not e.is_a("StopIteration"):
+                raise Mismatch(f"{what}.parameters() raised {e.type}") from None
+        else:
+            raise Mismatch(f"{what} has more than one parameter; weight should be its only parameter")
         n = named(what, m.call("state_dict", keep=True).call, "__len__")
         if n != 1:
             raise Mismatch(f"{what} has {n} entries in its state_dict; weight should be its only parameter")
@@ -424,6 +576,9 @@ def test_my_embedding_forward_backward(student, devices, rng):
                 out = named(case, m.call, "forward", tensor(x, dev), keep=True)
                 value = named(case, out.value)
                 check_tensor(value, expected_out, f"{case}, the output", device=dev, exact=True, dtype="float32")
+                # Forgeable: grad_fn is the worker's word, and no value tells F.embedding(x, weight,
+                # padding_idx) from a correct EmbeddingFunction. A patched worker gains at most this
+                # 1-point test, with a module already right in values and gradients.
                 if value.grad_fn != "EmbeddingFunctionBackward":
                     raise Mismatch(f"{case}: the output should come from EmbeddingFunction.apply (its grad_fn is "
                                    f"{value.grad_fn}, not EmbeddingFunctionBackward)")
@@ -485,9 +640,6 @@ def check_bag(student, case, W, idx, offsets, dev, mode="sum", psw=None):
     got = named(case, student.call, "embedding_bag", tensor(W, dev, requires_grad=True), tensor(idx, dev),
                 tensor(offsets, dev), **kwargs)
     check_tensor(got, ref_bag(W, idx, offsets, mode, psw), case, device=dev, dtype=W.dtype.name, **tolerance(W.dtype))
-    if got.grad_fn and got.grad_fn.startswith("EmbeddingBag"):
-        raise Mismatch(f"{case}: the result comes from torch's own embedding_bag; the exercise asks you to "
-                       "implement it")
     return got
 
 
@@ -549,14 +701,60 @@ def test_embedding_bag_per_sample_weights(student, devices, rng):
 
 
 @points(1, task="embedding_bag")
+def test_embedding_bag_own_implementation(student, devices, rng):
+    """embedding_bag: built from torch operations, not torch's own embedding_bag (its gradient is differentiable too)"""
+    # The grad_fn name would be the worker's word, and `.clone()` hides it anyway. What torch's
+    # embedding_bag cannot give is a second derivative: its backward is not differentiable. Built from
+    # indexing, products and index_add, the table's gradient dW = J^T G is a differentiable function of
+    # the upstream gradient G, and d sum(dW * M) / dG = J M is embedding_bag applied to the table M.
+    for dev in devices:
+        for mode, weighted in GRADIENT_CASES:
+            idx, offsets = random_bags(rng, 7, 6)
+            offsets[2] = offsets[3]                                       # an empty bag
+            W, G, M = table(rng, 6, 3, np.float64), upstream(rng, (7, 3), np.float64), table(rng, 6, 3, np.float64)
+            psw = rng.standard_normal(len(idx)) if weighted else None
+            kwargs = {"mode": mode}
+            if weighted:
+                kwargs["per_sample_weights"] = tensor(psw, dev)
+            case = (f"mode='{mode}'{' with per_sample_weights' if weighted else ''}, the derivative of the table's "
+                    f"gradient with respect to the upstream gradient on {dev}")
+            hw = student.put(tensor(W, dev, requires_grad=True), "table")
+            hg = student.put(tensor(G, dev, requires_grad=True), "upstream gradient")
+            out = named(case, student.new, "embedding_bag", hw, tensor(idx, dev), tensor(offsets, dev), **kwargs)
+            value = named(case, out.value)
+            check_tensor(value, ref_bag(W, idx, offsets, mode, psw), f"{case}, the output", device=dev,
+                         dtype="float64", **F64)
+            if value.grad_fn and value.grad_fn.startswith("EmbeddingBag"):   # only a clearer message
+                raise Mismatch(f"{case}: the result comes from torch's own embedding_bag; the exercise asks you "
+                               "to implement it")
+            try:
+                out.call("backward", hg, create_graph=True)
+                grad = hw.attr("grad", keep=True)
+                grad.call("mul", tensor(M, dev), keep=True).call("sum", keep=True).call("backward")
+            except StudentRaised as e:
+                raise Mismatch(f"{case}: the gradient of your result cannot be differentiated ({e.type}: "
+                               f"{e.message[:120]}); torch's own embedding_bag (and fused ops such as "
+                               "segment_reduce) cannot do that: build it from indexing and index_add") from None
+            second = named(case, hg.attr, "grad")
+            if second is None:
+                raise Mismatch(f"{case}: the table's gradient does not depend on the upstream gradient")
+            check_tensor(second, ref_bag(M, idx, offsets, mode, psw), case, device=dev, dtype="float64", **F64)
+
+
+@points(1, task="embedding_bag")
 def test_embedding_bag_errors(student, devices, rng):
     """embedding_bag: ValueError for per_sample_weights with mode="mean" and for an unknown mode"""
     W = table(rng, 5, 3)
     idx, offsets = np.array([1, 2, 3]), np.array([0, 2])
+    psw = np.ones(3, np.float32)
     for dev in devices:
         args = (tensor(W, dev), tensor(idx, dev), tensor(offsets, dev))
-        expect_error(lambda: student.call("embedding_bag", *args, mode="mean",
-                                          per_sample_weights=tensor(np.ones(3, np.float32), dev)),
+        # The same arguments are valid with mode="sum" and with mode="mean" without weights: a function
+        # that raises ValueError whatever it is given does not earn this point.
+        check_bag(student, f"the valid call with mode='sum' and per_sample_weights on {dev}", W, idx, offsets, dev,
+                  "sum", psw)
+        check_bag(student, f"the valid call with mode='mean' on {dev}", W, idx, offsets, dev, "mean")
+        expect_error(lambda: student.call("embedding_bag", *args, mode="mean", per_sample_weights=tensor(psw, dev)),
                      f"per_sample_weights with mode='mean' on {dev}", "ValueError")
         expect_error(lambda: student.call("embedding_bag", *args, mode="prod"), f"mode='prod' on {dev}", "ValueError")
 
@@ -582,14 +780,17 @@ def bag_gradient(student, case, W, idx, offsets, G, dev, mode, psw=None):
         kwargs["per_sample_weights"] = tensor(psw, dev)
     hw = student.put(tensor(W, dev, requires_grad=True), "table")
     out = named(case, student.new, "embedding_bag", hw, tensor(idx, dev), tensor(offsets, dev), **kwargs)
-    value = named(case, out.value)
-    if not hasattr(value, "requires_grad") or not value.requires_grad or value.grad_fn is None:
-        raise Mismatch(f"{case}: the result does not track gradients (requires_grad is False or there is no "
-                       "grad_fn); build it from torch operations on weight, without numpy, .detach() or .data")
-    named(f"{case}, backward", out.call, "backward", tensor(G, dev))
+    # Tracking is proven by the gradient's values (the caller compares them with torch's), not by the
+    # requires_grad and grad_fn the worker reports.
+    untracked = (f"{case}: no gradient reached the table; build the result from torch operations on weight, "
+                 "without numpy, .detach() or .data")
+    try:
+        out.call("backward", tensor(G, dev))
+    except StudentRaised as e:
+        raise Mismatch(f"{untracked} (backward raised {e.type})") from None
     grad = named(case, hw.attr, "grad")
     if grad is None:
-        raise Mismatch(f"{case}: weight.grad is None after backward: no gradient reached the table")
+        raise Mismatch(untracked)
     return grad
 
 
@@ -621,6 +822,9 @@ def test_embedding_bag_finite_differences(student, devices, rng):
             psw = rng.standard_normal(len(idx)) if weighted else None
             case = f"finite differences, mode='{mode}'{' with per_sample_weights' if weighted else ''} on {dev}"
             grad = bag_gradient(student, case, W, idx, offsets, G, dev, mode, psw)
+            # the gradient is torch's, not only consistent with the submission's own forward
+            check_tensor(grad, ref_bag(W, idx, offsets, mode, psw, G)[1], f"{case}, the gradient of the table",
+                         device=dev, dtype="float64", **F64)
             kwargs = {"mode": mode}
             if weighted:
                 kwargs["per_sample_weights"] = tensor(psw, dev)
@@ -628,7 +832,7 @@ def test_embedding_bag_finite_differences(student, devices, rng):
                 E = table(rng, 6, 3, np.float64)
                 plus, minus = (named(case, student.call, "embedding_bag", tensor(W + s * EPS * E, dev),
                                      tensor(idx, dev), tensor(offsets, dev), **kwargs) for s in (1, -1))
-                directional_check(case, grad, W, E, G, plus, minus)
+                directional_check(case, grad, W, E, G, plus, minus, lambda w: ref_bag(w, idx, offsets, mode, psw), dev)
 
 
 @points(1, task="embedding_bag")
@@ -658,12 +862,16 @@ def test_embedding_bag_speed(student, devices, rng):
     """embedding_bag: 20,000 bags are about as fast as vectorised code (no Python loop over the bags)"""
     # Measured on 2 CPU cores, about 80,000 indices: the reference 7-20 ms (limit 55-130 ms),
     # a solution with repeat_interleave and index_add 10-25 ms; a Python loop over the bags ~800 ms.
+    # With weight and offsets sent with the call (reference plus that transfer 3-12 ms, limit
+    # 37-79 ms) the solution's attempts took 8-22 ms under load.
     for dev in devices:
-        idx, offsets = random_bags(rng, BAG_SPEED_BAGS, BAG_SPEED_V, max_len=BAG_SPEED_MAX_LEN)
-        W = table(rng, BAG_SPEED_V, BAG_SPEED_D)
-        hw, hi, ho = (student.put(tensor(a, dev), label) for a, label in
-                      [(W, "weight"), (idx, "indices"), (offsets, "offsets")])
-        Wt, it, ot = (torch.from_numpy(a).to(dev) for a in (W, idx, offsets))
+        # One set of inputs per attempt (check_speed makes up to 3): indices sent ahead, weight and
+        # offsets with the call.
+        data = [(table(rng, BAG_SPEED_V, BAG_SPEED_D),
+                 *random_bags(rng, BAG_SPEED_BAGS, BAG_SPEED_V, max_len=BAG_SPEED_MAX_LEN)) for _ in range(3)]
+        inputs = [(tensor(W, dev), student.put(tensor(idx, dev), "indices"), tensor(offsets, dev))
+                  for W, idx, offsets in data]
+        Wt, it, ot = (torch.from_numpy(a).to(dev) for a in data[0])
 
         def reference():
             ends = torch.cat([ot[1:], ot.new_tensor([it.shape[0]])])
@@ -674,10 +882,13 @@ def test_embedding_bag_speed(student, devices, rng):
 
         with torch_threads(1):
             ref = best_time(reference)
+        ref += transfer_time(data[0][0]) + transfer_time(data[0][2])   # weight and offsets go with the call
         case = f"embedding_bag(mode='mean') with {BAG_SPEED_BAGS:,} bags on {dev}"
-        expected = ref_bag(W, idx, offsets, "mean")
-        check_speed(case, ref, lambda: student.time_call("embedding_bag", hw, hi, ho, mode="mean", sync=True),
+        attempts = Attempts(inputs, [ref_bag(W, idx, offsets, "mean") for W, idx, offsets in data],
+                            lambda h: student.time_call("embedding_bag", *h, mode="mean", sync=True),
+                            lambda got, want: check_tensor(got, want, case, device=dev, dtype="float32", rtol=1e-4,
+                                                           atol=1e-5))
+        check_speed(case, ref, attempts.call,
                     "Is there a Python loop over the bags? Find each token's bag with one torch call "
                     "(repeat_interleave or searchsorted) and sum the rows per bag with index_add",
-                    check=lambda got: check_tensor(got, expected, case, device=dev, dtype="float32", rtol=1e-4,
-                                                   atol=1e-5))
+                    check=attempts.check)

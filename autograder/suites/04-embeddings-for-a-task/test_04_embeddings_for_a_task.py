@@ -14,6 +14,17 @@ BagOfWords module, so a bug in one task costs points only in that task.
 
 The real data come from book/coursedata.py (the same fixed split as the chapter);
 the grader reads its cache and never downloads anything.
+
+What the worker reports about its own objects (is_parameter, requires_grad, a
+dtype name, a module's training flag) comes from the sandbox, which the
+submission can patch: such facts only give clearer messages, and points rest on
+values. Parameters are proven by an optimiser step over parameters(), gradient
+flow by gradient values, an unchanged model by its parameters and preset
+gradients read back AND a right result. A training test needs training to have
+happened: the train tests compare the submission's run with the same run driven
+from here (seeded through the notebook's own torch, one Adam, the notebook's
+train_epoch and evaluate), which also keeps train_epoch's and evaluate's bugs out
+of train's points, and with the start.
 """
 import sys
 import time
@@ -23,6 +34,7 @@ import torch
 
 from autograder import REPO
 from autograder.harness import load_once, named, Mismatch, StudentRaised, TensorData, check_tensor, points, tensor
+from autograder.student import Remote
 
 MAXLEN = 50
 
@@ -170,6 +182,57 @@ def sgd(student, m, lr, label):
                  m.call("parameters", keep=True), lr=lr)
 
 
+def notebook_module(student, name, what):
+    """The module `name` (torch, sys, io) as the notebook imported it in its setup cell, reached
+    through the setup cell's BagOfWords class; it stays in the worker."""
+    namespace = named(what, Remote(student, "BagOfWords", "BagOfWords").attr, "__init__.__globals__", keep=True)
+    return named(what, namespace.call, "__getitem__", name, keep=True)
+
+
+def seed_notebook_torch(student, seed):
+    """torch.manual_seed(seed) in the worker, on the notebook's own torch module, so that the
+    grader knows the next torch.randperm."""
+    what = f"torch.manual_seed({seed}) in the notebook"
+    named(what, notebook_module(student, "torch", what).call, "manual_seed", seed, keep=True)
+
+
+def printed_by(student, call):
+    """call() with the notebook's sys.stdout and sys.stderr (where tqdm writes) sent to an
+    io.StringIO made in the worker: returns (call's result, what was written)."""
+    what = "catching what the notebook prints"
+    sys_module = notebook_module(student, "sys", what)
+    sink = named(what, notebook_module(student, "io", what).call, "StringIO", keep=True)
+    saved = {name: sys_module.attr(name, keep=True) for name in ("stdout", "stderr")}
+    for name in saved:
+        named(what, sys_module.set, name, sink)
+    try:
+        result = call()
+    finally:
+        for name, stream in saved.items():
+            named(what, sys_module.set, name, stream)
+    text = named(what, sink.call, "getvalue")
+    return result, text if isinstance(text, str) else ""
+
+
+def randperm(seed, n, draws=1):
+    """The `draws`-th torch.randperm(n) after torch.manual_seed(seed) (the CPU generator), computed here."""
+    generator = torch.Generator().manual_seed(seed)
+    for _ in range(draws):
+        order = torch.randperm(n, generator=generator)
+    return order.numpy()
+
+
+def sgd_epoch(scores, bias, x, y, lr, batch_size, order):
+    """BagOfWords's parameters after one epoch of SGD over the batches of `order` (float64)."""
+    s, b = np.asarray(scores, np.float64).copy(), float(bias)
+    s[0] = 0.0
+    for start in range(0, len(order), batch_size):
+        batch = order[start:start + batch_size]
+        gs, gb = bag_gradients(s, b, x[batch], y[batch])
+        s, b = s - lr * gs, b - lr * gb
+    return s, b
+
+
 # ---------------------------------------------------------------- the real data
 
 
@@ -211,8 +274,9 @@ def sentiment_data():
 
 
 @points(1, task="model")
-def test_model_layers(student):
+def test_model_layers(student, rng):
     """SentimentModel: an nn.Embedding table of shape (vocab_size, embedding_dim) and a linear layer to one output"""
+    lr = 0.5   # a power of two: w - lr * g is rounded once, the same in any float32 arithmetic
     for v, d in [(23, 6), (5, 1), (300, 32)]:
         case = f"SentimentModel({v}, {d})"
         m = named(case, student.new, "SentimentModel", v, d)
@@ -223,13 +287,32 @@ def test_model_layers(student):
             except StudentRaised as e:
                 raise Mismatch(f"{case}: reading .{path} raised {e.type}; the layers must be the attributes "
                                "`embedding` (nn.Embedding) and `linear` (nn.Linear)") from None
-            if not isinstance(w, TensorData) or not w.is_parameter:
+            if not isinstance(w, TensorData):
                 raise Mismatch(f"{case}: .{path} should be a parameter (a torch.nn.Parameter)")
             if w.shape != shape:
                 hint = " (the table needs one row per index 0 .. vocab_size-1)" if path == "embedding.weight" else ""
                 raise Mismatch(f"{case}: .{path} has shape {w.shape}, but {shape} was expected{hint}")
+            # The worker's word, for a clearer message; the SGD step below is the proof.
+            if not w.is_parameter:
+                raise Mismatch(f"{case}: .{path} should be a parameter (a torch.nn.Parameter)")
             if w.dtype != "float32":
                 raise Mismatch(f"{case}: .{path} has dtype {w.dtype}, but float32 was expected")
+        # Values and gradients chosen here, one SGD step over model.parameters(): each of the three
+        # tensors must move by -lr * its gradient, so each is a float32 parameter the model registers.
+        expected = {}
+        for path, shape in shapes.items():
+            w0, g = (rng.standard_normal(shape).astype(np.float32) for _ in range(2))
+            named(f"setting {case}.{path}", m.set, path, tensor(w0))
+            named(f"setting {case}.{path}.grad", m.set, f"{path}.grad", tensor(g))
+            expected[path] = w0 - np.float32(lr) * g
+        named(f"SGD(model.parameters(), lr={lr}).step() on {case}", sgd(student, m, lr, case).call, "step")
+        for path, exp in expected.items():
+            got = m.attr(path)
+            if not isinstance(got, TensorData) or got.shape != exp.shape or not np.array_equal(got.array, exp):
+                raise Mismatch(f"{case}: one SGD step over model.parameters() did not move .{path} by -lr times "
+                               "its gradient: it should be a float32 parameter of the model (nn.Embedding, "
+                               "nn.Linear)")
+        # The worker's word (no value shows a parameter that nothing uses).
         n = named(case, m.call("state_dict", keep=True).call, "__len__")
         if n != 3:
             raise Mismatch(f"{case} has {n} entries in its state_dict; expected exactly 3 (the embedding table, "
@@ -243,21 +326,28 @@ def test_model_padding_row(student, rng):
         p = 0 if pad is None else pad
         case = f"SentimentModel(12, 4{'' if pad is None else f', padding_idx={pad}'})"
         m = sentiment_model(student, 12, 4, "cpu", pad=pad)
+        # The worker's word, for a clearer message; the zero row and the gradients below are values.
         got = named(case, m.attr, "embedding.padding_idx")
         if got != p:
             raise Mismatch(f"{case}: embedding.padding_idx is {got!r}, but {p} was expected: "
                            "pass padding_idx to nn.Embedding")
         w = m.attr("embedding.weight")
-        if np.any(w.array[p] != 0):
+        if not isinstance(w, TensorData) or w.shape != (12, 4) or np.any(w.array[p] != 0):
             raise Mismatch(f"{case}: row {p} of the embedding table, the padding row, is not zero")
+        weights = model_weights(rng, 12, 4, p)
+        m = sentiment_model(student, 12, 4, "cpu", weights, pad=pad)
         x = padded(rng, 6, 9, 12, pad=p)
         x[0, :3] = [1, 11, 11]
         out = named(f"{case}.forward(x)", m.call, "forward", tensor(x), keep=True)
         named(f"{case}: forward(x).sum().backward()", out.call("sum", keep=True).call, "backward")
         grad = m.attr("embedding.weight.grad")
-        if isinstance(grad, TensorData) and np.any(grad.array[p] != 0):
+        if not isinstance(grad, TensorData):
+            raise Mismatch(f"{case}: after forward(x).sum().backward() the embedding table has no gradient")
+        if grad.shape == (12, 4) and np.any(grad.array[p] != 0):
             raise Mismatch(f"{case}: after forward(x).sum().backward() the padding row {p} has a non-zero "
                            "gradient, so training would move it")
+        check_tensor(grad, reference_gradients(*weights, x, p)[0], f"embedding.weight.grad after {case}.forward(x)"
+                     ".sum().backward()", device="cpu", dtype="float32", rtol=1e-4, atol=1e-5)
 
 
 @points(2, task="model")
@@ -285,9 +375,13 @@ def test_model_forward(student, devices, rng):
 def test_model_padding_invariance(student, devices, rng):
     """SentimentModel: more padding, in front of the text or behind it, leaves the logits unchanged"""
     for dev in devices:
-        m = sentiment_model(student, 30, 8, dev, model_weights(rng, 30, 8))
+        weights = model_weights(rng, 30, 8)
+        m = sentiment_model(student, 30, 8, dev, weights)
         x = padded(rng, 7, 6, 30)
-        base = model_logits(student, m, x, dev, f"forward on 7 texts of length 6 on {dev}")
+        case = f"forward on 7 texts of length 6 on {dev}"
+        base = model_logits(student, m, x, dev, case)
+        # Equal logits prove nothing unless they are right (a constant forward is padding-invariant).
+        check_tensor(base, reference_logits(*weights, x), case, device=dev, dtype="float32", rtol=1e-5, atol=1e-5)
         variants = [("10 more padding tokens in front", np.pad(x, ((0, 0), (10, 0)))),
                     ("10 padding tokens at the end", np.pad(x, ((0, 0), (0, 10)))),
                     ("44 more padding tokens in front (length 50)", np.pad(x, ((0, 0), (44, 0))))]
@@ -328,12 +422,10 @@ def test_model_gradient(student, devices, rng):
         named(case, out.call("sum", keep=True).call, "backward")
         expected = reference_gradients(*weights, x)
         for path, exp in zip(("embedding.weight", "linear.weight", "linear.bias"), expected):
-            w = m.attr(path)
-            if isinstance(w, TensorData) and not w.requires_grad:
-                raise Mismatch(f"{case}: {path} does not require grad, so it is frozen and never trained")
             grad = m.attr(f"{path}.grad")
             if grad is None:
-                raise Mismatch(f"{case}: {path}.grad is None afterwards: no gradient reached it")
+                raise Mismatch(f"{case}: {path}.grad is None afterwards: no gradient reached it (is it frozen, "
+                               "requires_grad=False, or detached?)")
             check_tensor(grad, exp, f"{path}.grad after {case}", device=dev, dtype="float32", rtol=1e-4, atol=1e-5)
 
 
@@ -375,6 +467,8 @@ def test_model_learns(student, devices):
             raise Mismatch(f"{what}: after {LEARN_EPOCHS} epochs the held-out accuracy is {accuracy:.1%}, below "
                            f"{LEARN_THRESHOLD:.0%} (computed by the grader from your model's logits)")
         table = m.attr("embedding.weight").array
+        if not np.isfinite(table).all():
+            raise Mismatch(f"{what}: the embedding table holds NaN or infinite values after training")
         if np.any(table[0] != 0):
             raise Mismatch(f"{what}: the padding row of the embedding table changed during training")
         if np.allclose(table, weights[0]):
@@ -435,22 +529,30 @@ def test_train_epoch_resets_gradients(student, devices):
 
 @points(1, task="train_epoch")
 def test_train_epoch_shuffles(student, devices, rng):
-    """train_epoch: the examples are visited in a new random order (torch.randperm) at each call"""
+    """train_epoch: the examples are visited in a new random order (torch.randperm from torch's global generator) at each call"""
+    # Seeded here through the notebook's torch: each call's order is the torch.randperm(n) the grader
+    # computes too, so each call must end where SGD over that order's batches ends (two calls with
+    # different seeds differ), not merely somewhere else than the other call.
     for dev in devices:
-        v = 13
+        v, n, batch_size, lr = 13, 12, 3, 0.5
         scores = rng.uniform(-0.5, 0.5, v)
-        x = padded(rng, 12, 5, v)
+        x = padded(rng, n, 5, v)
         y = np.array([0.0] * 6 + [1.0] * 6, np.float32)
-        finals = []
-        for run in range(2):
-            case = f"train_epoch with SGD(lr=0.5), 12 examples, batch_size=3, call {run + 1} on {dev}"
+        for run, seed in enumerate((11, 12)):
+            case = f"train_epoch with SGD(lr={lr}), {n} examples, batch_size={batch_size}, call {run + 1} on {dev}"
             m = bag(student, v, dev, scores, 0.0)
-            named(case, student.call, "train_epoch", m, sgd(student, m, 0.5, "BagOfWords"), tensor(x, dev),
-                  tensor(y, dev), 3)
-            finals.append(np.concatenate([bag_state(m)[0], [bag_state(m)[1]]]))
-        if np.allclose(finals[0], finals[1], rtol=0, atol=1e-7):
-            raise Mismatch(f"two calls of train_epoch from the same start on {dev} trained identically: the "
-                           "batches came in the same order; shuffle with torch.randperm(n) in every epoch")
+            opt = sgd(student, m, lr, "BagOfWords")
+            seed_notebook_torch(student, seed)
+            named(case, student.call, "train_epoch", m, opt, tensor(x, dev), tensor(y, dev), batch_size)
+            s, b = sgd_epoch(scores, 0.0, x, y, lr, batch_size, randperm(seed, n))
+            got_s, got_b = bag_state(m)
+            if not (np.allclose(got_s, s, rtol=1e-4, atol=1e-5) and abs(got_b - b) <= 1e-4 + 1e-4 * abs(b)):
+                unshuffled = sgd_epoch(scores, 0.0, x, y, lr, batch_size, np.arange(n))
+                hint = (" (they are those of the examples in their given order)"
+                        if np.allclose(got_s, unshuffled[0], rtol=1e-4, atol=1e-5) else "")
+                raise Mismatch(f"{case}: the parameters after the epoch are not those of SGD over the batches of "
+                               f"torch.randperm(n){hint}; draw order = torch.randperm(n) from torch's global "
+                               "generator, then take the batches order[i:i + batch_size]")
 
 
 @points(1, task="train_epoch")
@@ -458,13 +560,20 @@ def test_train_epoch_training_mode(student, devices, rng):
     """train_epoch: puts the model in training mode"""
     for dev in devices:
         v = 6
-        m = bag(student, v, dev, rng.uniform(-1, 1, v), 0.0)
+        scores = rng.uniform(-1, 1, v)
+        m = bag(student, v, dev, scores, 0.3)
         named("model.eval()", m.call, "eval")
         x, y = padded(rng, 4, 3, v), np.array([1, 0, 1, 0], np.float32)
-        case = f"train_epoch on a model in evaluation mode on {dev}"
-        named(case, student.call, "train_epoch", m, sgd(student, m, 0.1, "BagOfWords"), tensor(x, dev),
-              tensor(y, dev), 2)
-        if m.attr("training") is not True:
+        case = f"train_epoch with SGD(lr=0) on a model in evaluation mode on {dev}"
+        got = named(case, student.call, "train_epoch", m, sgd(student, m, 0.0, "BagOfWords"), tensor(x, dev),
+                    tensor(y, dev), 2)
+        # The flag alone could be set without training; the epoch must also report the right loss.
+        expected = bce(bag_logits(scores, 0.3, x), y)
+        got = as_float(got, case, "the returned loss")
+        if abs(got - expected) > 1e-5 * max(1.0, abs(expected)):
+            raise Mismatch(f"{case}: returned {got:.6f}, which is not the mean loss over the 4 examples")
+        # The flags are the worker's word: what model.train() sets, on the model and its layers.
+        if m.attr("training") is not True or m.attr("scores.training") is not True:
             raise Mismatch(f"{case}: afterwards the model is still in evaluation mode; call model.train()")
 
 
@@ -495,11 +604,18 @@ def check_evaluate(student, case, m, x, y, dev, expected):
 
 @points(2, task="evaluate")
 def test_evaluate_accuracy(student, devices, rng):
-    """evaluate: the accuracy (a float) of the predictions logit > 0, with many logits between -0.5 and 0.5"""
+    """evaluate: the accuracy (a float) of the predictions logit > 0, with many logits between -0.5 and 0.5, and some exactly 0"""
     for dev in devices:
         for n in (40, 1, 7):
             m, scores, x, y = evaluate_case(student, dev, rng, n, 12)
             check_evaluate(student, f"evaluate on {len(x)} examples on {dev}", m, x, y, dev, accuracy(scores, x, y))
+        # A logit of exactly 0 (a text of only padding; two words whose scores cancel) is probability
+        # 0.5 and predicted 0: the rule is logit > 0.
+        scores = np.array([0.0, 0.25, -0.25, 0.5, -0.5, 0.75])
+        x = np.array([[0, 0, 0], [0, 1, 2], [3, 4, 0], [0, 0, 5], [0, 2, 2], [1, 2, 0]])
+        y = np.array([0, 1, 0, 1, 0, 0], np.float32)
+        case = f"evaluate on 6 examples, 4 of them with a logit of exactly 0, on {dev}"
+        check_evaluate(student, case, bag(student, 6, dev, scores, 0.0), x, y, dev, accuracy(scores, x, y))
 
 
 @points(1, task="evaluate")
@@ -519,11 +635,13 @@ def test_evaluate_uses_given_data(student, devices, rng):
 def test_evaluate_eval_mode(student, devices, rng):
     """evaluate: leaves the model in evaluation mode"""
     for dev in devices:
-        m, _, x, y = evaluate_case(student, dev, rng, 10, 8)
+        m, scores, x, y = evaluate_case(student, dev, rng, 10, 8)
         named("model.train()", m.call, "train")
         case = f"evaluate on a model in training mode on {dev}"
-        named(case, student.call, "evaluate", m, tensor(x, dev), tensor(y, dev))
-        if m.attr("training") is not False:
+        # The flags alone could be set without evaluating; the accuracy must be right too.
+        check_evaluate(student, case, m, x, y, dev, accuracy(scores, x, y))
+        # The flags are the worker's word: what model.eval() sets, on the model and its layers.
+        if m.attr("training") is not False or m.attr("scores.training") is not False:
             raise Mismatch(f"{case}: afterwards the model is in training mode; call model.eval()")
 
 
@@ -531,17 +649,25 @@ def test_evaluate_eval_mode(student, devices, rng):
 def test_evaluate_leaves_model_unchanged(student, devices, rng):
     """evaluate: changes neither the parameters nor their gradients"""
     for dev in devices:
-        m, _, x, y = evaluate_case(student, dev, rng, 20, 8)
+        m, scores, x, y = evaluate_case(student, dev, rng, 20, 8)
+        # Gradients set here before the call must be there, unchanged, afterwards: a backward() adds to
+        # them, zero_grad() clears them. (Reading them back is the worker's word; the accuracy must be
+        # right too, so a function that does nothing does not pass.)
+        preset = {"scores.weight.grad": rng.standard_normal((8, 1)).astype(np.float32),
+                  "bias.grad": rng.standard_normal(1).astype(np.float32)}
+        for path, value in preset.items():
+            named(f"setting BagOfWords.{path}", m.set, path, tensor(value, dev))
         before = bag_state(m)
         case = f"evaluate on {dev}"
-        named(case, student.call, "evaluate", m, tensor(x, dev), tensor(y, dev))
+        check_evaluate(student, case, m, x, y, dev, accuracy(scores, x, y))
         after = bag_state(m)
         if not (np.array_equal(before[0], after[0]) and before[1] == after[1]):
             raise Mismatch(f"{case}: the model's parameters changed")
-        for path in ("scores.weight.grad", "bias.grad"):
-            if m.attr(path) is not None:
-                raise Mismatch(f"{case}: {path} is set afterwards; evaluation must not compute gradients "
-                               "(no backward(), and use torch.no_grad())")
+        for path, value in preset.items():
+            got = m.attr(path)
+            if not isinstance(got, TensorData) or got.shape != value.shape or not np.array_equal(got.array, value):
+                raise Mismatch(f"{case}: {path} changed; evaluation must not compute or reset gradients "
+                               "(no backward(), no zero_grad(), and use torch.no_grad())")
 
 
 # ================================================================ Task 4: train
@@ -563,6 +689,13 @@ def train_data(rng, n_pos=5, n_neg=3, v=12):
     return x, np.array(labels, np.float32), v
 
 
+def history_entry(value, case, what):
+    """An entry of the history: what train_epoch and evaluate return. Their types are graded in those
+    tasks, so a 0-d tensor is accepted here."""
+    return as_float(value.array.item() if isinstance(value, TensorData) and value.array.size == 1 else value,
+                    case, what)
+
+
 def call_train(student, case, m, x, y, dev, **kwargs):
     history = named(case, student.call, "train", m, tensor(x, dev), tensor(y, dev), **kwargs)
     if not isinstance(history, dict) or set(history) != {"loss", "test_acc"}:
@@ -572,23 +705,75 @@ def call_train(student, case, m, x, y, dev, **kwargs):
     for key in ("loss", "test_acc"):
         if not isinstance(history[key], list):
             raise Mismatch(f"{case}: history[{key!r}] should be a list, got a {type(history[key]).__name__}")
-        # The entries are what train_epoch and evaluate return; their types are graded in those tasks,
-        # so a 0-d tensor is accepted here.
-        history[key] = [as_float(v.array.item() if isinstance(v, TensorData) and v.array.size == 1 else v, case,
-                                 f"an entry of history[{key!r}]") for v in history[key]]
+        history[key] = [history_entry(v, case, f"an entry of history[{key!r}]") for v in history[key]]
     return history
+
+
+def driven_run(student, m, x, y, dev, *, epochs, lr, batch_size, seed, x_test=None, y_test=None):
+    """The run train(...) should make, driven from here: torch.manual_seed(seed) in the notebook, one
+    Adam(model.parameters(), lr), then per epoch the notebook's own train_epoch and, with test data,
+    its evaluate. Returns (losses, test accuracies); `m` is trained in place. Using the notebook's
+    train_epoch and evaluate keeps their bugs out of train's points."""
+    what = f"the run train(epochs={epochs}, lr={lr}, batch_size={batch_size}, seed={seed}) should make"
+    opt = named(what, student.new, "Adam", m.call("parameters", keep=True), lr=lr)
+    seed_notebook_torch(student, seed)
+    losses, accuracies = [], []
+    for _ in range(epochs):
+        losses.append(history_entry(named(what, student.call, "train_epoch", m, opt, tensor(x, dev), tensor(y, dev),
+                                          batch_size), what, "train_epoch's result"))
+        if x_test is not None:
+            accuracies.append(history_entry(named(what, student.call, "evaluate", m, tensor(x_test, dev),
+                                                  tensor(y_test, dev)), what, "evaluate's result"))
+    return losses, accuracies
+
+
+def check_trained_as_driven(case, m, driven, start, history=None, expected=None):
+    """The model `m` that train(...) trained must equal `driven`, the model of the run driven from here,
+    and differ from the start (so training happened); the history must be that run's."""
+    got_s, got_b = bag_state(m)
+    want_s, want_b = bag_state(driven)
+    if not (np.isfinite(got_s).all() and np.isfinite(got_b)):
+        raise Mismatch(f"{case}: the trained model's parameters hold NaN or infinite values")
+    if np.allclose(want_s, start[0], rtol=0, atol=1e-6) and abs(want_b - start[1]) <= 1e-6:
+        raise Mismatch(f"{case}: the run driven by the grader with your train_epoch did not change the model, "
+                       "so train cannot be checked: does train_epoch take optimiser steps?")
+    if np.allclose(got_s, start[0], rtol=0, atol=1e-6) and abs(got_b - start[1]) <= 1e-6:
+        raise Mismatch(f"{case}: train did not change the model; it should train it in place")
+    if not (np.allclose(got_s, want_s, rtol=1e-5, atol=1e-6) and abs(got_b - want_b) <= 1e-6 + 1e-5 * abs(want_b)):
+        raise Mismatch(f"{case}: the trained model differs from the run torch.manual_seed(seed), one "
+                       "Adam(model.parameters(), lr=lr) and `epochs` calls of your train_epoch give")
+    if history is not None:
+        for key, want in zip(("loss", "test_acc"), expected):
+            got = history[key]
+            if len(got) != len(want) or not np.allclose(got, want, rtol=1e-6, atol=1e-9):
+                what = "train_epoch's results" if key == "loss" else "evaluate(model, x_test, y_test) after each epoch"
+                raise Mismatch(f"{case}: history[{key!r}] is not the list of {what} in that run")
 
 
 @points(1, task="train")
 def test_train_history(student, devices, rng):
-    """train: returns {"loss": one float per epoch, "test_acc": []} when there is no test data"""
+    """train: returns {"loss": one float per epoch, "test_acc": []} without test data; a progress bar only with progress=True"""
     for dev in devices:
         x, y, v = train_data(rng)
+        scores = rng.uniform(-0.3, 0.3, v)
+        config = dict(epochs=3, lr=0.05, batch_size=4, seed=1)
         case = f"train(epochs=3, lr=0.05, batch_size=4, seed=1) without test data on {dev}"
-        history = call_train(student, case, bag(student, v, dev), x, y, dev, epochs=3, lr=0.05, batch_size=4, seed=1)
+        m = bag(student, v, dev, scores, 0.0)
+        start = bag_state(m)
+        history, printed = printed_by(student, lambda: call_train(student, case, m, x, y, dev, **config))
         if len(history["loss"]) != 3 or history["test_acc"] != []:
             raise Mismatch(f"{case}: expected 3 losses and an empty test_acc list, got {len(history['loss'])} "
                            f"and {len(history['test_acc'])}")
+        if printed:
+            raise Mismatch(f"{case}: train printed {len(printed)} characters with progress=False; it should "
+                           "print nothing (tqdm(..., disable=not progress))")
+        _, printed = printed_by(student, lambda: call_train(student, f"{case}, progress=True", bag(student, v, dev),
+                                                            x, y, dev, **config, progress=True))
+        if not printed:
+            raise Mismatch(f"{case}, progress=True: no progress bar was shown; show one with tqdm over the epochs")
+        driven = bag(student, v, dev, scores, 0.0)
+        expected = driven_run(student, driven, x, y, dev, **config)
+        check_trained_as_driven(case, m, driven, start, history, expected)
 
 
 @points(2, task="train")
@@ -597,16 +782,23 @@ def test_train_is_seeded(student, devices, rng):
     for dev in devices:
         x, y, v = train_data(rng, 9, 7)
         scores = rng.uniform(-0.3, 0.3, v)
+        config = dict(epochs=2, lr=0.1, batch_size=3, seed=5)
         runs = []
         for run in range(2):
             case = f"train(epochs=2, lr=0.1, batch_size=3, seed=5), run {run + 1} on {dev}"
             m = bag(student, v, dev, scores, 0.0)
-            history = call_train(student, case, m, x, y, dev, epochs=2, lr=0.1, batch_size=3, seed=5)
+            start = bag_state(m)
+            history = call_train(student, case, m, x, y, dev, **config)
             runs.append((history["loss"], *bag_state(m)))
         (loss1, s1, b1), (loss2, s2, b2) = runs
         if not (np.array_equal(s1, s2) and b1 == b2 and loss1 == loss2):
             raise Mismatch(f"two runs of train with seed=5 from the same model on {dev} differ: call "
                            "torch.manual_seed(seed) at the start, so that the shuffling is reproducible")
+        # Reproducible is not enough (a train that does nothing is reproducible): the run must be
+        # the one that torch.manual_seed(5) gives.
+        driven = bag(student, v, dev, scores, 0.0)
+        expected = driven_run(student, driven, x, y, dev, **config)
+        check_trained_as_driven(case, m, driven, start, history, expected)
 
 
 @points(1, task="train")
@@ -634,9 +826,10 @@ def test_train_one_optimizer(student, devices, rng):
     for dev in devices:
         x, y, v = train_data(rng, 6, 2)
         lr = 0.5
+        config = dict(epochs=2, lr=lr, batch_size=len(x), seed=0)
         case = f"train(epochs=2, lr={lr}, batch_size={len(x)}) from zero scores on {dev}: two steps"
         m = bag(student, v, dev, np.zeros(v), 0.0)
-        call_train(student, case, m, x, y, dev, epochs=2, lr=lr, batch_size=len(x), seed=0)
+        history = call_train(student, case, m, x, y, dev, **config)
         s, b = bag_state(m)
         moves = np.abs(np.concatenate([s, [b]]))
         moved = moves > 1e-6
@@ -644,6 +837,9 @@ def test_train_one_optimizer(student, devices, rng):
         if moved.any() and np.allclose(moves[moved], 2 * lr, rtol=1e-4, atol=0):
             raise Mismatch(f"{case}: each epoch's step looks like a first Adam step; create the optimiser once, "
                            "before the epochs")
+        driven = bag(student, v, dev, np.zeros(v), 0.0)
+        expected = driven_run(student, driven, x, y, dev, **config)
+        check_trained_as_driven(case, m, driven, (np.zeros(v), 0.0), history, expected)
 
 
 @points(1, task="train")
@@ -652,21 +848,28 @@ def test_train_test_accuracy(student, devices, rng):
     for dev in devices:
         x, y, v = train_data(rng, 6, 6)
         x_test, y_test = x[::2], 1 - y[::2]     # the training texts with flipped labels
+        config = dict(epochs=3, lr=0.2, batch_size=4, seed=2)
         case = f"train(epochs=3, lr=0.2, batch_size=4, seed=2) without test data on {dev}"
-        call_train(student, case, bag(student, v, dev), x, y, dev, epochs=3, lr=0.2, batch_size=4, seed=2)
+        m = bag(student, v, dev)
+        history = call_train(student, case, m, x, y, dev, **config)
+        driven = bag(student, v, dev)
+        expected = driven_run(student, driven, x, y, dev, **config)
+        check_trained_as_driven(case, m, driven, (np.zeros(v), 0.0), history, expected)
         try:
             student.call("evaluate", bag(student, v, dev), tensor(x_test, dev), tensor(y_test, dev))
         except StudentRaised:
             return   # train works, evaluate itself fails: the evaluate tests grade that, not this one
         case = f"train(epochs=3, lr=0.2, batch_size=4, seed=2) with test data on {dev}"
         m = bag(student, v, dev, np.zeros(v), 0.0)
-        history = call_train(student, case, m, x, y, dev, epochs=3, lr=0.2, batch_size=4, seed=2,
-                             x_test=tensor(x_test, dev), y_test=tensor(y_test, dev))
+        history = call_train(student, case, m, x, y, dev, **config, x_test=tensor(x_test, dev),
+                             y_test=tensor(y_test, dev))
         if len(history["test_acc"]) != 3:
             raise Mismatch(f"{case}: expected 3 entries in history['test_acc'], got {len(history['test_acc'])}")
-        final = named(case, student.call, "evaluate", m, tensor(x_test, dev), tensor(y_test, dev))
-        final = as_float(final.array.item() if isinstance(final, TensorData) and final.array.size == 1 else final,
-                         case, "evaluate's result")
+        final = history_entry(named(case, student.call, "evaluate", m, tensor(x_test, dev), tensor(y_test, dev)),
+                              case, "evaluate's result")
         if abs(history["test_acc"][-1] - final) > 1e-9:
             raise Mismatch(f"{case}: history['test_acc'][-1] is {history['test_acc'][-1]:.4f}, but evaluate on "
                            f"x_test, y_test gives {final:.4f} for the trained model")
+        driven = bag(student, v, dev, np.zeros(v), 0.0)
+        expected = driven_run(student, driven, x, y, dev, **config, x_test=x_test, y_test=y_test)
+        check_trained_as_driven(case, m, driven, (np.zeros(v), 0.0), history, expected)

@@ -1,6 +1,6 @@
 # replaces: solution-embedding_bag
 # bug: calls torch's own F.embedding_bag instead of implementing it
-# caught by: test_embedding_bag_sum, test_embedding_bag_mean, test_embedding_bag_empty_bags, test_embedding_bag_per_sample_weights, test_embedding_bag_dtypes
+# caught by: test_embedding_bag_own_implementation
 def embedding_bag(weight, indices, offsets, mode="sum", per_sample_weights=None):
     if mode not in ("sum", "mean"):
         raise ValueError(f"mode must be 'sum' or 'mean', got {mode!r}")
