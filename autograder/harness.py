@@ -6,12 +6,15 @@ Every comparison runs here, in the trusted grader, on validated plain data
 """
 from __future__ import annotations
 
+import os
+import threading
 import time
 from contextlib import contextmanager
 
 import numpy as np
 import pytest
 
+from autograder import protocol
 from autograder.protocol import Unsupported
 from autograder.sandbox import StudentRaised, TensorData, TensorSpec, WorkerDied, tensor  # noqa: F401 (re-exported)
 from autograder.student import Missing  # noqa: F401 (re-exported)
@@ -161,10 +164,11 @@ def check_unchanged(got, original: np.ndarray, case: str):
 
 # ---------------------------------------------------------------- speed
 
-# A speed check passes if one of up to 3 timed calls into the submission takes at most
-# SPEED_FACTOR * (best time of the vectorised reference, run here) + SPEED_SLACK seconds.
+# A speed check passes if one of up to 3 timed attempts takes at most
+# SPEED_FACTOR * (reference time, measured here) + SPEED_SLACK seconds, and every attempt's result is right.
 SPEED_FACTOR = 5.0
 SPEED_SLACK = 0.02
+READ_SLACK = 0.05   # reading a timed result back may take 5x its transfer here plus this before it counts
 
 
 @contextmanager
@@ -190,18 +194,73 @@ def best_time(fn, repeat=5):
     return min(times)
 
 
-def check_speed(case, reference, timed_call, hint, reference_name="vectorised code", *, check):
-    """A speed point needs a correct result in time. `timed_call()` makes one call
-    into the submission (Student.time_call or Remote.time_call) and returns its
-    Timed; `check(value)` raises Mismatch unless the timed call's result, read
-    back after the timing, is right. Every timed result is checked."""
+def transfer_time(array, repeat=3) -> float:
+    """Best time to encode `array`, send it through a pipe and decode it, all here in the grader:
+    what sending inputs with a call or reading a right result back costs. Measured here, not in
+    the worker, where the submission could slow the measurement down to widen its own limit."""
+    best = float("inf")
+    for _ in range(repeat):
+        fd_in, fd_out = os.pipe()
+        try:
+            def send():
+                buffers = []
+                header = protocol.encode_array(np.asarray(array), buffers)
+                protocol.write_message(fd_out, {"ok": True, "value": header}, buffers)
+            writer = threading.Thread(target=send)
+            start = time.perf_counter()
+            writer.start()
+            header, buffers = protocol.blocking_reader(fd_in).read_message()
+            protocol.decode(header["value"], buffers)
+            writer.join()
+            best = min(best, time.perf_counter() - start)
+        finally:
+            os.close(fd_in)
+            os.close(fd_out)
+    return best
+
+
+class Attempts:
+    """The timed attempts of a speed check, each on inputs of its own with its own expected result.
+
+    - A result remembered from an earlier attempt does not answer a later one (new inputs each time).
+    - `call(inputs)` makes the timed call (Student.time_call or Remote.time_call) and should send part
+      of the inputs with the call itself: inputs sent ahead would let a patched worker do the work
+      when they arrive, before the clock starts.
+    - The result is read back at once and that is timed too: what reading takes beyond 5x the
+      transfer of the right result (measured here) plus READ_SLACK counts as time of the call, so a
+      result that does its work only when it is sent (a lazy tensor, a patched worker) gains nothing.
+    - `check(got, expected)` raises Mismatch unless the result is right: a fast wrong answer earns nothing."""
+
+    def __init__(self, inputs: list, expected: list, call, check):
+        if not inputs or len(inputs) != len(expected):
+            raise ValueError("one expected result per attempt's inputs")
+        self.inputs, self.expected, self.call, self.check = inputs, expected, call, check
+        self.allowance = [SPEED_FACTOR * transfer_time(e) + READ_SLACK for e in expected]
+
+    def __len__(self):
+        return len(self.inputs)
+
+    def run(self, i: int) -> tuple[float, object]:
+        """Attempt i: (seconds it counts for, its result read back)."""
+        timed = self.call(self.inputs[i])
+        start = time.perf_counter()
+        value = timed.result.value()
+        return timed.seconds + max(0.0, time.perf_counter() - start - self.allowance[i]), value
+
+
+def check_speed(case, reference, attempts: Attempts, hint, reference_name="vectorised code"):
+    """A speed point needs a right result in time: up to len(attempts) attempts, each checked,
+    the first within the limit passes. `reference`: seconds the reference needs here, including
+    the transfer of whatever inputs travel with the call."""
+    if not isinstance(attempts, Attempts):
+        raise TypeError("check_speed needs an Attempts: new inputs and an expected result for every attempt")
     limit = SPEED_FACTOR * reference + SPEED_SLACK
     times = []
-    for _ in range(3):
-        timed = named(case, timed_call)
-        check(named(case, timed.result.value))
-        times.append(timed.seconds)
-        if times[-1] <= limit:
+    for i in range(len(attempts)):
+        seconds, value = named(case, attempts.run, i)
+        attempts.check(value, attempts.expected[i])
+        times.append(seconds)
+        if seconds <= limit:
             return
     raise Mismatch(f"{case}: your code took {min(times):.3f} s at best, {reference_name} {reference:.4f} s "
                    f"(the limit is {limit:.3f} s). {hint}")

@@ -6,18 +6,12 @@ the submission's call (and the reading of its result) with the grader's own cloc
 and compare with W[x], and with sending the indices and the result, timed here.
 """
 
-import os
-import threading
-import time
-
 import numpy as np
 import torch
 
-from autograder import protocol
-from autograder.student import Timed
-from autograder.harness import (SPEED_FACTOR, named, Mismatch, StudentRaised, TensorData, best_time, check_array,
+from autograder.harness import (Attempts, named, Mismatch, StudentRaised, TensorData, best_time, check_array,
                                 check_speed, check_tensor, check_unchanged, expect_error, points, tensor,
-                                torch_threads)
+                                torch_threads, transfer_time)
 
 LOOP_HINT = "Is there a Python loop over the tokens? Index with the whole index array at once"
 
@@ -28,18 +22,17 @@ SHAPES = [((7,), 6), ((1,), 4), ((1, 1), 3), ((4, 9), 10), ((2, 3, 4), 12), ((5,
 EMPTY_SHAPES = [(0,), (3, 0), (0, 2, 4)]
 
 # Speed checks (harness.check_speed: 5x the reference + 20 ms). Each timed attempt gets new
-# indices, sent with the call (FreshIndices): the reference is the best time of vectorised
+# indices, sent with the call (harness.Attempts): the reference is the best time of vectorised
 # indexing here plus that of sending the indices through a pipe here. The result is read back
-# at once (timed_with_read): reading may take up to 5x what sending it through a pipe takes
-# here, plus 50 ms; what it takes beyond that counts as time of the call, so a result that
-# does its work only when it is sent gains nothing.
+# at once: reading may take up to 5x what sending it through a pipe takes here, plus 50 ms;
+# what it takes beyond that counts as time of the call, so a result that does its work only
+# when it is sent gains nothing.
 # Measured on 2 CPU cores shared with other jobs (load 3-8): correct code needs 0.1-0.6 of
 # the limit, a Python loop over the tokens, whether run in the call, when the result is sent
 # or when the indices arrive, 1.8-5x (numpy, the fastest kind of loop) to 3-28x (torch) of it.
 NUMPY_SPEED_SHAPE = (1000, 500)   # 500k int32 tokens, d = 4: W[x] ~15 ms, a per-token loop >= 200 ms
 TORCH_SPEED_SHAPE = (200, 500)    # 100k tokens, d = 16: W[x] ~3 ms, a per-token loop >= 600 ms
 SPEED_V, NUMPY_SPEED_D, SPEED_D = 1000, 4, 16
-READ_SLACK = 0.05
 
 # ---------------------------------------------------------------- helpers
 
@@ -73,74 +66,6 @@ def scattered(G, x, v):
 def upstream(rng, shape):
     """A random upstream gradient: small integers in float32, so every sum of them is exact."""
     return rng.integers(-8, 9, size=shape).astype(np.float32)
-
-
-class Fetched:
-    """A timed call's result, already read back (check_speed reads it with .value())."""
-
-    def __init__(self, value):
-        self._value = value
-
-    def value(self):
-        return self._value
-
-
-def timed_with_read(timed_call, allowance):
-    """The timed call followed at once by reading its result back, which is timed too: what
-    the reading takes beyond `allowance` seconds (what sending a correct result costs, with
-    room) is added to the call's time, so a result that does its work only when it is sent
-    (a lazy tensor subclass, a patched worker) cannot move that work out of the timing."""
-    def run():
-        timed = timed_call()
-        start = time.perf_counter()
-        value = timed.result.value()
-        beyond = max(0.0, time.perf_counter() - start - allowance)
-        return Timed(timed.seconds + beyond, Fetched(value))
-    return run
-
-
-def read_allowance(result):
-    """Time allowed for reading `result` back from the worker before it counts as computing."""
-    return SPEED_FACTOR * transfer_time(result) + READ_SLACK
-
-
-class FreshIndices:
-    """Indices a timed attempt has never seen, sent with the call itself: work done ahead of
-    the call (when the table or earlier indices arrived) or remembered from an earlier attempt
-    cannot answer it. `x` is the latest, for checking that attempt's result."""
-
-    def __init__(self, rng, shape, v, dtype=np.int64):
-        self.rng, self.shape, self.v, self.dtype = rng, shape, v, dtype
-        self.x = None
-
-    def next(self):
-        self.x = indices(self.rng, self.shape, self.v, self.dtype)
-        return self.x
-
-
-def transfer_time(array, repeat=3):
-    """Best time to encode `array`, send it through a pipe and decode it, all in this process:
-    what sending the indices or reading a correct result back costs. Measured here, not in the
-    worker, where the submission could slow the measurement down to widen its own limit."""
-    best = float("inf")
-    for _ in range(repeat):
-        fd_in, fd_out = os.pipe()
-        try:
-            def send():
-                buffers = []
-                header = protocol.encode_array(array, buffers)
-                protocol.write_message(fd_out, {"ok": True, "value": header}, buffers)
-            writer = threading.Thread(target=send)
-            start = time.perf_counter()
-            writer.start()
-            header, buffers = protocol.blocking_reader(fd_in).read_message()
-            protocol.decode(header["value"], buffers)
-            writer.join()
-            best = min(best, time.perf_counter() - start)
-        finally:
-            os.close(fd_in)
-            os.close(fd_out)
-    return best
 
 
 # ---------------------------------------------------------------- lookup_by_one_hot
@@ -282,15 +207,14 @@ def test_lookup_inputs_unchanged(student, rng):
 @points(2, task="lookup")
 def test_lookup_speed(student, rng):
     """lookup: a batch of 1000 x 500 indices is about as fast as vectorised indexing"""
-    W, fresh = table(rng, SPEED_V, NUMPY_SPEED_D), FreshIndices(rng, NUMPY_SPEED_SHAPE, SPEED_V, np.int32)
-    x = fresh.next()
-    reference = best_time(lambda: W[x]) + transfer_time(x)
+    W = table(rng, SPEED_V, NUMPY_SPEED_D)
+    xs = [indices(rng, NUMPY_SPEED_SHAPE, SPEED_V, np.int32) for _ in range(3)]   # new indices each attempt
+    reference = best_time(lambda: W[xs[0]]) + transfer_time(xs[0])
     hw = student.put(W, "table")   # sent once, outside the timing
-    case = f"lookup with x of shape {x.shape}"
-    check_speed(case, reference, timed_with_read(lambda: student.time_call("lookup", hw, fresh.next()),
-                                                 read_allowance(W[x])),
-                LOOP_HINT, "vectorised indexing and sending the indices",
-                check=lambda got: check_array(got, W[fresh.x], case, exact=True, dtype="float32"))
+    case = f"lookup with x of shape {NUMPY_SPEED_SHAPE}"
+    attempts = Attempts(xs, [W[x] for x in xs], lambda x: student.time_call("lookup", hw, x),
+                        lambda got, want: check_array(got, want, case, exact=True, dtype="float32"))
+    check_speed(case, reference, attempts, LOOP_HINT, "vectorised indexing and sending the indices")
 
 
 # ---------------------------------------------------------------- lookup_torch
@@ -378,24 +302,23 @@ def test_lookup_torch_backward(student, devices, rng):
 def test_lookup_torch_speed(student, devices, rng):
     """lookup_torch: a batch of 200 x 500 indices is about as fast as vectorised indexing"""
     for dev in devices:
-        W, fresh = table(rng, SPEED_V, SPEED_D), FreshIndices(rng, TORCH_SPEED_SHAPE, SPEED_V)
-        x = fresh.next()
+        W = table(rng, SPEED_V, SPEED_D)
+        xs = [indices(rng, TORCH_SPEED_SHAPE, SPEED_V) for _ in range(3)]   # new indices each attempt
         Wt = torch.from_numpy(W).to(dev)
 
         def reference():
             # The indices moved to the device, as the worker does; on a GPU, .cpu() waits for it
             # and copies the rows back, as reading the result does.
-            Wt[torch.from_numpy(x).to(dev)].cpu()
+            Wt[torch.from_numpy(xs[0]).to(dev)].cpu()
 
         with torch_threads(1):
-            ref = best_time(reference) + transfer_time(x)
+            ref = best_time(reference) + transfer_time(xs[0])
         hw = student.put(tensor(W, dev), "table")
-        case = f"lookup_torch with x of shape {x.shape} on {dev}"
-        check_speed(case, ref, timed_with_read(
-                        lambda: student.time_call("lookup_torch", hw, tensor(fresh.next(), dev), sync=True),
-                        read_allowance(W[x])),
-                    LOOP_HINT, "vectorised indexing and sending the indices",
-                    check=lambda got: check_tensor(got, W[fresh.x], case, device=dev, exact=True, dtype="float32"))
+        case = f"lookup_torch with x of shape {TORCH_SPEED_SHAPE} on {dev}"
+        attempts = Attempts(xs, [W[x] for x in xs],
+                            lambda x: student.time_call("lookup_torch", hw, tensor(x, dev), sync=True),
+                            lambda got, want: check_tensor(got, want, case, device=dev, exact=True, dtype="float32"))
+        check_speed(case, ref, attempts, LOOP_HINT, "vectorised indexing and sending the indices")
 
 
 # ---------------------------------------------------------------- Embedding
@@ -528,21 +451,20 @@ def test_embedding_speed(student, devices, rng):
     """Embedding: forward on a batch of 200 x 500 indices is about as fast as vectorised indexing"""
     for dev in devices:
         # Our own table, so the expected rows do not rest on what the worker says its weight is.
-        W, fresh = table(rng, SPEED_V, SPEED_D), FreshIndices(rng, TORCH_SPEED_SHAPE, SPEED_V)
-        x = fresh.next()
+        W = table(rng, SPEED_V, SPEED_D)
+        xs = [indices(rng, TORCH_SPEED_SHAPE, SPEED_V) for _ in range(3)]   # new indices each attempt
         Wt = torch.nn.Parameter(torch.from_numpy(W).to(dev))
 
         def reference():
-            Wt[torch.from_numpy(x).to(dev)].cpu()   # as in test_lookup_torch_speed
+            Wt[torch.from_numpy(xs[0]).to(dev)].cpu()   # as in test_lookup_torch_speed
 
         with torch_threads(1):
-            ref = best_time(reference) + transfer_time(x)
+            ref = best_time(reference) + transfer_time(xs[0])
         m = embedding_on(student, SPEED_V, SPEED_D, dev, W)
-        case = f"Embedding.forward with x of shape {x.shape} on {dev}"
-        check_speed(case, ref, timed_with_read(lambda: m.time_call("forward", tensor(fresh.next(), dev), sync=True),
-                                               read_allowance(W[x])),
-                    LOOP_HINT, "vectorised indexing and sending the indices",
-                    check=lambda got: check_tensor(got, W[fresh.x], case, device=dev, exact=True, dtype="float32"))
+        case = f"Embedding.forward with x of shape {TORCH_SPEED_SHAPE} on {dev}"
+        attempts = Attempts(xs, [W[x] for x in xs], lambda x: m.time_call("forward", tensor(x, dev), sync=True),
+                            lambda got, want: check_tensor(got, want, case, device=dev, exact=True, dtype="float32"))
+        check_speed(case, ref, attempts, LOOP_HINT, "vectorised indexing and sending the indices")
 
 
 # ---------------------------------------------------------------- lookup_torch: invalid indices

@@ -20,20 +20,13 @@ cast its result, so the lie gains nothing. float64 results are compared to
 1e-10, which float32 arithmetic cannot meet.
 """
 
-import os
-import threading
-import time
-
 import numpy as np
 import torch
 from torch.nn import functional as F
 
-from autograder import protocol
-from autograder.student import Timed
-
-from autograder.harness import (SPEED_FACTOR, named, Mismatch, StudentRaised, TensorData, best_time, check_array,
+from autograder.harness import (Attempts, named, Mismatch, StudentRaised, TensorData, best_time, check_array,
                                 check_speed, check_tensor, check_unchanged, expect_error, points, tensor,
-                                torch_threads)
+                                torch_threads, transfer_time)
 
 EXAMPLE_W = np.arange(15, dtype=np.float32).reshape(5, 3)
 EXAMPLE_X = np.array([[1, 3, 3], [4, 3, 0]])
@@ -48,71 +41,8 @@ EPS = 1e-6                            # finite differences; everything here is l
 # Measured on 2 CPU cores: see the numbers next to each speed test.
 BACKWARD_SPEED_SHAPE, BACKWARD_SPEED_V, BACKWARD_SPEED_D = (400, 500), 1000, 2
 BAG_SPEED_BAGS, BAG_SPEED_MAX_LEN, BAG_SPEED_V, BAG_SPEED_D = 20_000, 8, 1000, 16
-READ_SLACK = 0.05   # reading a timed result back may take 5x its transfer here plus this before it counts
 
 # ---------------------------------------------------------------- helpers
-
-
-class Attempts:
-    """The timed attempts of a speed check, each on inputs of its own with its own expected result:
-    a result cached from an earlier attempt on the same inputs does not answer a later one.
-    `call(inputs)` makes the timed call; `check(got, expected)` raises Mismatch unless got is right.
-    Part of each attempt's inputs travels with the timed call itself (a few ms of transfer, inside
-    the 20 ms slack): inputs sent ahead would let a patched worker run a slow loop on them before
-    the clock starts. The result is read back at once and that is timed too: what reading takes
-    beyond 5x the transfer of a right result (measured here) plus READ_SLACK counts as time of the
-    call, so a result that does its work only when it is sent (a placeholder that a patched worker
-    computes, a lazy tensor) gains nothing."""
-
-    def __init__(self, inputs, expected, call, check):
-        self.inputs, self.expected, self.call_with, self.check_with = inputs, expected, call, check
-        self.allowance = [SPEED_FACTOR * transfer_time(e) + READ_SLACK for e in expected]
-        self.index = -1
-
-    def call(self):
-        self.index += 1
-        timed = self.call_with(self.inputs[self.index])
-        start = time.perf_counter()
-        value = timed.result.value()
-        beyond = max(0.0, time.perf_counter() - start - self.allowance[self.index])
-        return Timed(timed.seconds + beyond, Fetched(value))
-
-    def check(self, got):
-        self.check_with(got, self.expected[self.index])
-
-
-class Fetched:
-    """A timed result already read back (check_speed reads it with .value())."""
-
-    def __init__(self, value):
-        self._value = value
-
-    def value(self):
-        return self._value
-
-
-def transfer_time(array, repeat=3):
-    """Best time to encode `array`, send it through a pipe and decode it, here in the grader (not
-    in the worker, where the submission could slow the measurement to widen its own limit)."""
-    best = float("inf")
-    for _ in range(repeat):
-        fd_in, fd_out = os.pipe()
-        try:
-            def send():
-                buffers = []
-                header = protocol.encode_array(array, buffers)
-                protocol.write_message(fd_out, {"ok": True, "value": header}, buffers)
-            writer = threading.Thread(target=send)
-            start = time.perf_counter()
-            writer.start()
-            header, buffers = protocol.blocking_reader(fd_in).read_message()
-            protocol.decode(header["value"], buffers)
-            writer.join()
-            best = min(best, time.perf_counter() - start)
-        finally:
-            os.close(fd_in)
-            os.close(fd_out)
-    return best
 
 
 def table(rng, v, d, dtype=np.float32):
@@ -313,9 +243,9 @@ def test_embedding_backward_speed(student, rng):
                         lambda h: student.time_call("embedding_backward", *h, v),
                         lambda got, want: check_array(got, want, case, dtype="float32", rtol=1e-4, atol=1e-4))
     # the reference: np.add.at here, plus sending grad_out through a pipe here, as the call does
-    check_speed(case, best_time(lambda: reference(*data[0])) + transfer_time(data[0][0]), attempts.call,
+    check_speed(case, best_time(lambda: reference(*data[0])) + transfer_time(data[0][0]), attempts,
                 "Is there a Python loop over the tokens, or a one-hot matrix? Scatter-add all tokens at once "
-                "(np.add.at)", check=attempts.check)
+                "(np.add.at)")
 
 
 # ---------------------------------------------------------------- EmbeddingFunction and MyEmbedding
@@ -888,7 +818,6 @@ def test_embedding_bag_speed(student, devices, rng):
                             lambda h: student.time_call("embedding_bag", *h, mode="mean", sync=True),
                             lambda got, want: check_tensor(got, want, case, device=dev, dtype="float32", rtol=1e-4,
                                                            atol=1e-5))
-        check_speed(case, ref, attempts.call,
+        check_speed(case, ref, attempts,
                     "Is there a Python loop over the bags? Find each token's bag with one torch call "
-                    "(repeat_interleave or searchsorted) and sum the rows per bag with index_add",
-                    check=attempts.check)
+                    "(repeat_interleave or searchsorted) and sum the rows per bag with index_add")
