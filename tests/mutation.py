@@ -66,7 +66,7 @@ SOLUTIONS = REPO / "solutions"
 SUITES = REPO / "autograder" / "suites"
 EQUIVALENT_FILE = REPO / "tests" / "mutation_equivalent.txt"
 RESULTS_FILE = REPO / "tests" / "mutation_results.json"
-FULL_RUN_COMMAND = "nice -n 10 python tests/mutation.py --jobs 1 --json tests/mutation_results.json"
+FULL_RUN_COMMAND = "nice -n 10 python tests/mutation.py --all-slow --jobs 2 --json tests/mutation_results.json"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 DEVICES = ["cpu"]
 
