@@ -1,7 +1,8 @@
 """Configuration of the instructor edition of the website (`make book-instructor`).
 
 It is the student book (same _config.yml, same _toc.yml, so chapters added there appear in both)
-plus a part "Solutions (instructors only)" with every solution notebook of solutions/, rendered
+plus a part "Solutions (instructors only)": the page on adding a chapter (solutions/adding-a-chapter.md)
+and every solution notebook of solutions/, rendered
 as it is stored: not executed, so the build costs no more than rendering. Chapter pages reuse the
 student build's execution cache. Writes _config.yml and _toc.yml into the folder given:
 
@@ -37,7 +38,7 @@ def instructor_toc() -> dict:
     toc = yaml.safe_load((REPO / "_toc.yml").read_text())
     parts = toc.pop("parts", None) or [{"caption": "Course", "chapters": toc.pop("chapters", [])}]
     parts.append({"caption": "Solutions (instructors only)",
-                  "chapters": [{"file": name} for name in solution_notebooks()]})
+                  "chapters": [{"file": "solutions/adding-a-chapter"}] + [{"file": name} for name in solution_notebooks()]})
     return {**toc, "parts": parts}
 
 
