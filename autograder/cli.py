@@ -13,7 +13,8 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import REPO, SUITES
+from autograder import REPO
+from autograder.exercises import discover
 from autograder.text import safe_line, safe_path, safe_text
 
 
@@ -356,13 +357,9 @@ def write_json_atomic(path: Path, data):
 
 # ---------------------------------------------------------------- release / course
 
-def all_exercises() -> list[str]:
-    return sorted(p.name for p in SUITES.iterdir() if p.is_dir() and (REPO / "solutions" / p.name).is_dir())
-
-
 def cmd_release(args) -> int:
     from autograder.nbgrader_course import release
-    names = args.exercises or all_exercises()
+    names = args.exercises or discover()
     for path in release(names, Path(args.out)):
         print(f"wrote {path}")
     return 0

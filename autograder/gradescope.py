@@ -17,8 +17,9 @@ import traceback
 import zipfile
 from pathlib import Path
 
-from autograder import REPO, SUITES
-from autograder.notebook import EXERCISE_INDEX, known_exercises
+from autograder import REPO
+from autograder.exercises import INDEX as EXERCISE_INDEX, discover
+from autograder.notebook import known_exercises
 from autograder.text import safe_line, safe_path, safe_text
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
@@ -74,8 +75,9 @@ def build_bundle(exercise: str, out: Path, visibility: str = "after_due_date", b
     No solutions: the exercise is fixed by the bundle. `budget`: seconds for
     grading one submission (default GRADESCOPE_BUDGET); keep it well under
     the assignment's Gradescope timeout, or Gradescope stops the run first."""
-    if not (SUITES / exercise).is_dir():
-        raise SystemExit(f"error: no hidden suite for exercise {exercise!r}")
+    if exercise not in discover():
+        raise SystemExit(f"error: no exercise {exercise!r} (with a hidden suite and a solution); "
+                         f"the exercises are {', '.join(discover())}")
     if visibility not in VISIBILITIES:
         raise SystemExit(f"error: visibility must be one of {', '.join(VISIBILITIES)}")
     budget = GRADESCOPE_BUDGET if budget is None else float(budget)

@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 
 from autograder import SUITES
+from autograder.exercises import suite_dir
 from autograder.harness import Mismatch
 from autograder.notebook import BadNotebook, claims, identify, known_exercises, parse_notebook, read_notebook
 from autograder.sandbox import Limits, StudentRaised, WorkerDied
@@ -145,10 +146,6 @@ def failure_message(excinfo) -> str:
         message = (f"the result could not be checked ({type(e).__name__}); if your function returns what the "
                    "exercise asks, tell your instructor")
     return safe_text(message, 2000)
-
-
-def suite_dir(exercise: str) -> Path:
-    return SUITES / exercise
 
 
 def new_record(path, exercise: str | None = None) -> dict:

@@ -28,8 +28,8 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Float, Unicode
 
 from autograder import REPO
+from autograder.exercises import discover, solutions_dir
 
-SOLUTIONS = REPO / "solutions"
 COURSE_ID = "embedding-layers"
 
 CONFIG_TEMPLATE = '''\
@@ -146,9 +146,9 @@ def make_course(root: Path, device: str = "auto", db: str | None = None, exercis
     root.mkdir(parents=True, exist_ok=True)
     (root / "nbgrader_config.py").write_text(CONFIG_TEMPLATE.format(repo=str(REPO), device=device, db=db,
                                                                     budget=budget))
-    for src in sorted(SOLUTIONS.iterdir()):
-        if src.is_dir() and (exercises is None or src.name in exercises):
-            dest = root / "source" / src.name
+    for name in discover():
+        if exercises is None or name in exercises:
+            src, dest = solutions_dir() / name, root / "source" / name
             if dest.exists():
                 shutil.rmtree(dest)
             shutil.copytree(src, dest, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))

@@ -84,8 +84,8 @@ def solution_path(exercise: str) -> Path:
 
 
 def exercises() -> list[str]:
-    return sorted(p.name for p in SUITES.iterdir()
-                  if p.is_dir() and not p.name.startswith(("_", ".")) and solution_path(p.name).exists())
+    from autograder.exercises import discover
+    return discover(REPO)
 
 
 def cell_source(cell: dict) -> str:

@@ -35,6 +35,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from autograder.exercises import discover  # noqa: E402
 from autograder.grading import grade_notebook, resolve_devices  # noqa: E402
 
 SOLUTIONS = REPO / "solutions"
@@ -46,8 +47,7 @@ def solution_path(exercise: str) -> Path:
     return SOLUTIONS / exercise / f"{exercise}.ipynb"
 
 
-EXERCISES = sorted(p.name for p in SUITES.iterdir()
-                   if p.is_dir() and not p.name.startswith(("_", ".")) and solution_path(p.name).exists())
+EXERCISES = discover(REPO)
 
 
 # ---------------------------------------------------------------- bug files
