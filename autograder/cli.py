@@ -13,14 +13,12 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import REPO
+from autograder import REPO, defaults
 from autograder.exercises import discover
 from autograder.text import safe_line, safe_path, safe_text
 
 
 def main(argv=None) -> int:
-    from autograder.gradescope import GRADESCOPE_BUDGET
-    from autograder.grading import DEFAULT_BUDGET
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -37,10 +35,12 @@ def main(argv=None) -> int:
     g.add_argument("--json", metavar="FILE", help="write one record per submission to FILE; finished records "
                    "are also kept in FILE.d/ as they complete, and a rerun skips what is already graded")
     g.add_argument("-v", "--verbose", action="store_true", help="list every lost point in the table")
-    g.add_argument("--memory-mb", type=int, default=4096, help="memory limit of a submission's process")
-    g.add_argument("--timeout", type=positive, default=20.0, help="seconds allowed for one call into student code")
-    g.add_argument("--load-timeout", type=positive, default=60.0, help="seconds allowed for running a notebook's cells")
-    g.add_argument("--budget", type=positive, default=DEFAULT_BUDGET, metavar="SECONDS",
+    g.add_argument("--memory-mb", type=int, default=defaults.MEMORY_MB, help="memory limit of a submission's process")
+    g.add_argument("--timeout", type=positive, default=defaults.CALL_TIMEOUT,
+                   help="seconds allowed for one call into student code")
+    g.add_argument("--load-timeout", type=positive, default=defaults.LOAD_TIMEOUT,
+                   help="seconds allowed for running a notebook's cells")
+    g.add_argument("--budget", type=positive, default=defaults.BUDGET, metavar="SECONDS",
                    help="seconds allowed for grading one submission, all its calls together; each call gets "
                         "the per-call limit or what is left, whichever is less (default: %(default)g)")
 
@@ -52,7 +52,7 @@ def main(argv=None) -> int:
     c.add_argument("directory")
     c.add_argument("--device", choices=["cpu", "cuda", "auto"], default="auto")
     c.add_argument("--db", default=None, help="gradebook URL (default: sqlite gradebook.db in the course)")
-    c.add_argument("--budget", type=positive, default=DEFAULT_BUDGET, metavar="SECONDS",
+    c.add_argument("--budget", type=positive, default=defaults.BUDGET, metavar="SECONDS",
                    help="seconds allowed for grading one submission (default: %(default)g)")
 
     b = sub.add_parser("gradescope", help="build a Gradescope autograder bundle (zip) for one exercise")
@@ -60,7 +60,7 @@ def main(argv=None) -> int:
     b.add_argument("--out", help="zip to write (default: gradescope-<exercise>.zip)")
     b.add_argument("--visibility", default="after_due_date", help="Gradescope visibility of the hidden tests: "
                    "visible, hidden, after_due_date (default) or after_published")
-    b.add_argument("--budget", type=positive, default=GRADESCOPE_BUDGET, metavar="SECONDS",
+    b.add_argument("--budget", type=positive, default=defaults.GRADESCOPE_BUDGET, metavar="SECONDS",
                    help="seconds allowed for grading one submission (default: %(default)g; keep it well under "
                         "the assignment's Gradescope timeout, 600 s by default)")
 

@@ -18,15 +18,12 @@ import zipfile
 from pathlib import Path
 
 from autograder import REPO
+from autograder.defaults import GRADESCOPE_BUDGET
 from autograder.exercises import INDEX as EXERCISE_INDEX, discover
 from autograder.notebook import known_exercises
 from autograder.text import safe_line, safe_path, safe_text
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
-# The bundle's time budget for one submission: Gradescope stops a whole run after 600 s
-# unless the assignment says otherwise, and results.json must be written before that
-# (start-up takes seconds). 7 times the slowest notebook we measured (grading.DEFAULT_BUDGET).
-GRADESCOPE_BUDGET = 480.0
 
 SETUP_SH = """#!/usr/bin/env bash
 # Runs once when Gradescope builds the autograder image (Ubuntu, as root).

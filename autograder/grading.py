@@ -22,21 +22,13 @@ import numpy as np
 import pytest
 
 from autograder import SUITES
+from autograder.defaults import BUDGET
 from autograder.exercises import suite_dir
 from autograder.harness import Mismatch
 from autograder.notebook import BadNotebook, claims, identify, known_exercises, parse_notebook, read_notebook
 from autograder.sandbox import Limits, StudentRaised, WorkerDied
 from autograder.student import BudgetExhausted, Missing, Student
 from autograder.text import safe_line, safe_path, safe_text
-
-# Seconds for grading one submission, all its calls together (restarts included).
-# Measured (every solution, stripped exercise and buggy notebook of tests/buggy, 150
-# in all, two at a time on 2 cores shared with other work): chapter 5 takes 56 to 68 s
-# (its solution 61 s; 24 s for the whole command on a quieter machine), every other
-# chapter at most 20 s. 600 s is 9 times the slowest, for slower machines and slow but
-# correct code (chapter 5's suite allows its training call 240 s). The Gradescope
-# bundle uses less by default, to end within Gradescope's 600 s (gradescope.py).
-DEFAULT_BUDGET = 600.0
 
 
 class DeviceUnavailable(Exception):
@@ -201,7 +193,7 @@ def grade_safely(path, devices: list[str], limits: Limits | None = None, **optio
 
 def grade_notebook(path, devices: list[str], limits: Limits | None = None, tasks=None, *,
                    expected: str | None = None, expected_from: str = "the instructor",
-                   budget: float | None = DEFAULT_BUDGET, data: bytes | None = None) -> dict:
+                   budget: float | None = BUDGET, data: bytes | None = None) -> dict:
     """Grade one notebook. `tasks` (a set of task names) runs only those tasks'
     tests: for checking that a known bug or a mutant loses points quickly.
     `expected`: the exercise to grade against (the instructor's choice; `expected_from`

@@ -51,7 +51,7 @@ class HiddenSuiteAutograde(NbGraderPreprocessor):
 
     device = Unicode("auto", help="cpu, cuda or auto (see `python -m autograder grade --help`)").tag(config=True)
     budget = Float(0.0, help="seconds for grading one submission, all its calls together "
-                             "(0: autograder.grading.DEFAULT_BUDGET)").tag(config=True)
+                             "(0: autograder.defaults.BUDGET)").tag(config=True)
 
     def preprocess(self, nb, resources):
         name = str(resources.get("unique_key") or "submission")
@@ -69,7 +69,8 @@ class HiddenSuiteAutograde(NbGraderPreprocessor):
         return nb, resources
 
     def _grade(self, nb, resources, name: str) -> dict:
-        from autograder.grading import DEFAULT_BUDGET, error_record, grade_safely, resolve_devices
+        from autograder.defaults import BUDGET
+        from autograder.grading import error_record, grade_safely, resolve_devices
         from autograder.notebook import known_exercises
         info = resources.get("nbgrader") or {}
         # The assignment, not the notebook, decides the suite (a submitted notebook's metadata
@@ -83,7 +84,7 @@ class HiddenSuiteAutograde(NbGraderPreprocessor):
                 return error_record(name, f"the notebook could not be written out for grading ({type(e).__name__}: "
                                           f"{e}); it may be damaged: start again from the released notebook", expected)
             record = grade_safely(path, resolve_devices(self.device), expected=expected,
-                                  expected_from="the nbgrader assignment", budget=self.budget or DEFAULT_BUDGET)
+                                  expected_from="the nbgrader assignment", budget=self.budget or BUDGET)
         if expected is None:
             record["messages"].append(f"the assignment {info.get('assignment')!r} is not one of the course's "
                                       f"exercises, so the notebook's own account decided which suite graded it")
