@@ -625,7 +625,7 @@ def grade_one(path: str, task: str) -> dict:
     from autograder.grading import grade_notebook
     t0 = time.perf_counter()
     try:
-        result = _outcome(grade_notebook(path, DEVICES, tasks={task}))
+        result = _outcome(grade_notebook(path, DEVICES, tasks={task}).to_json())
     except Exception as e:   # noqa: BLE001 - a grader crash is a result ("killed by error"), not a stop
         result = {"outcome": "error", "messages": [f"the grader raised {type(e).__name__}: {e}"[:500]]}
     result["seconds"] = round(time.perf_counter() - t0, 2)

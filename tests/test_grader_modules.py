@@ -1,6 +1,10 @@
-"""How the grader's modules depend on each other: defaults in one place."""
+"""How the grader's modules depend on each other: defaults in one place, no import cycle."""
+import subprocess
+import sys
+
 from autograder import defaults
 from autograder.sandbox import Limits
+from conftest import REPO
 
 
 def test_the_sandbox_limits_are_the_defaults():
@@ -22,3 +26,10 @@ def test_the_command_line_takes_the_defaults(monkeypatch):
     assert (grade.memory_mb, grade.timeout, grade.load_timeout, grade.budget) == (
         defaults.MEMORY_MB, defaults.CALL_TIMEOUT, defaults.LOAD_TIMEOUT, defaults.BUDGET)
     assert parsed["course"].budget == defaults.BUDGET and parsed["gradescope"].budget == defaults.GRADESCOPE_BUDGET
+
+
+def test_the_bundle_does_not_import_the_command_line():
+    code = ("import sys, autograder.gradescope, autograder.results, autograder.exercises; "
+            "assert 'autograder.cli' not in sys.modules, sorted(sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]

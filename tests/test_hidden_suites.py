@@ -173,7 +173,7 @@ def graded(tmp_path_factory):
     # Each grading spawns its own sandboxed worker; two at a time fill two cores.
     with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = {key: pool.submit(grade_notebook, str(path), DEVICES) for key, path in jobs.items()}
-        return {key: future.result() for key, future in futures.items()}
+        return {key: future.result().to_json() for key, future in futures.items()}
 
 
 def lost(record) -> list[dict]:
