@@ -8,18 +8,17 @@ import json
 import multiprocessing
 import os
 import sys
-import tempfile
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import REPO, SUITES
+from autograder import REPO, defaults
+from autograder.exercises import discover
+from autograder.results import GradeRecord, write_json_atomic
 from autograder.text import safe_line, safe_path, safe_text
 
 
 def main(argv=None) -> int:
-    from autograder.gradescope import GRADESCOPE_BUDGET
-    from autograder.grading import DEFAULT_BUDGET
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -36,10 +35,12 @@ def main(argv=None) -> int:
     g.add_argument("--json", metavar="FILE", help="write one record per submission to FILE; finished records "
                    "are also kept in FILE.d/ as they complete, and a rerun skips what is already graded")
     g.add_argument("-v", "--verbose", action="store_true", help="list every lost point in the table")
-    g.add_argument("--memory-mb", type=int, default=4096, help="memory limit of a submission's process")
-    g.add_argument("--timeout", type=positive, default=20.0, help="seconds allowed for one call into student code")
-    g.add_argument("--load-timeout", type=positive, default=60.0, help="seconds allowed for running a notebook's cells")
-    g.add_argument("--budget", type=positive, default=DEFAULT_BUDGET, metavar="SECONDS",
+    g.add_argument("--memory-mb", type=int, default=defaults.MEMORY_MB, help="memory limit of a submission's process")
+    g.add_argument("--timeout", type=positive, default=defaults.CALL_TIMEOUT,
+                   help="seconds allowed for one call into student code")
+    g.add_argument("--load-timeout", type=positive, default=defaults.LOAD_TIMEOUT,
+                   help="seconds allowed for running a notebook's cells")
+    g.add_argument("--budget", type=positive, default=defaults.BUDGET, metavar="SECONDS",
                    help="seconds allowed for grading one submission, all its calls together; each call gets "
                         "the per-call limit or what is left, whichever is less (default: %(default)g)")
 
@@ -51,7 +52,7 @@ def main(argv=None) -> int:
     c.add_argument("directory")
     c.add_argument("--device", choices=["cpu", "cuda", "auto"], default="auto")
     c.add_argument("--db", default=None, help="gradebook URL (default: sqlite gradebook.db in the course)")
-    c.add_argument("--budget", type=positive, default=DEFAULT_BUDGET, metavar="SECONDS",
+    c.add_argument("--budget", type=positive, default=defaults.BUDGET, metavar="SECONDS",
                    help="seconds allowed for grading one submission (default: %(default)g)")
 
     b = sub.add_parser("gradescope", help="build a Gradescope autograder bundle (zip) for one exercise")
@@ -59,7 +60,7 @@ def main(argv=None) -> int:
     b.add_argument("--out", help="zip to write (default: gradescope-<exercise>.zip)")
     b.add_argument("--visibility", default="after_due_date", help="Gradescope visibility of the hidden tests: "
                    "visible, hidden, after_due_date (default) or after_published")
-    b.add_argument("--budget", type=positive, default=GRADESCOPE_BUDGET, metavar="SECONDS",
+    b.add_argument("--budget", type=positive, default=defaults.GRADESCOPE_BUDGET, metavar="SECONDS",
                    help="seconds allowed for grading one submission (default: %(default)g; keep it well under "
                         "the assignment's Gradescope timeout, 600 s by default)")
 
@@ -136,15 +137,16 @@ def folder_exercises(notebook: Path, root: Path) -> list[str]:
     return sorted({f for f in folders if f in known})
 
 
-def _grade_one(path: str, devices: list[str], limits, expected, expected_from, budget) -> tuple[str | None, dict]:
+def _grade_one(path: str, devices: list[str], limits, expected, expected_from,
+               budget) -> tuple[str | None, GradeRecord]:
     """(digest of the bytes graded, record). Runs in a grading process: reads the file
     once, so the record is stored under the hash of exactly what was graded."""
-    from autograder.grading import error_record, grade_safely
+    from autograder.grading import grade_safely
     from autograder.notebook import BadNotebook, read_submission
     try:
         data = read_submission(path)
     except BadNotebook as e:
-        return None, error_record(path, str(e), expected)
+        return None, GradeRecord.error(path, str(e), expected)
     record = grade_safely(path, devices, limits, expected=expected, expected_from=expected_from, budget=budget,
                           data=data)
     return hashlib.sha256(data).hexdigest(), record
@@ -172,22 +174,24 @@ class ResultStore:
     def key(self, digest: str, expected: str | None) -> str:
         return hashlib.sha256(f"{self.salt}|{expected}|{digest}".encode()).hexdigest()[:32]
 
-    def get(self, sub: Submission, digest: str) -> dict | None:
+    def get(self, sub: Submission, digest: str) -> GradeRecord | None:
+        """The stored record, if there is a valid one (anything else is graded again)."""
         try:
-            record = json.loads((self.dir / f"{self.key(digest, sub.expected)}.json").read_text())
-        except (OSError, ValueError):
+            stored = json.loads((self.dir / f"{self.key(digest, sub.expected)}.json").read_text())
+            record = GradeRecord.from_json(stored)
+        except (OSError, ValueError, RecursionError):   # BadRecord is a ValueError, as is bad JSON
             return None
-        if not isinstance(record, dict) or record.get("status") != "graded":
+        if record.status != "graded":
             return None
-        return {**record, "notebook": safe_path(sub.path)}
+        return record.renamed(sub.path)
 
-    def put(self, sub: Submission, digest: str | None, record: dict):
-        if digest and record["status"] == "graded":  # errors are retried next time
-            write_json_atomic(self.dir / f"{self.key(digest, sub.expected)}.json", record)
+    def put(self, sub: Submission, digest: str | None, record: GradeRecord):
+        if digest and record.status == "graded":  # errors are retried next time
+            write_json_atomic(self.dir / f"{self.key(digest, sub.expected)}.json", record.to_json())
 
 
 def cmd_grade(args) -> int:
-    from autograder.grading import DeviceUnavailable, error_record, resolve_devices
+    from autograder.grading import DeviceUnavailable, resolve_devices
     from autograder.notebook import BadNotebook, known_exercises, read_submission
     # Whatever a record holds, printing it must not stop the grader (on a terminal that is not UTF-8, say).
     for stream in (sys.stdout, sys.stderr):
@@ -213,11 +217,11 @@ def cmd_grade(args) -> int:
     from autograder.sandbox import Limits
     limits = Limits(memory_mb=args.memory_mb, call_timeout=args.timeout, load_timeout=args.load_timeout)
     store = ResultStore(Path(args.json), devices, args.budget) if args.json else None
-    records: list[dict | None] = [None] * len(submissions)
+    records: list[GradeRecord | None] = [None] * len(submissions)
     todo = []
     for i, sub in enumerate(submissions):
         if sub.problem:
-            records[i] = error_record(sub.path, sub.problem, sub.expected)
+            records[i] = GradeRecord.error(sub.path, sub.problem, sub.expected)
             continue
         if store:
             try:
@@ -227,7 +231,7 @@ def cmd_grade(args) -> int:
         if records[i] is None:
             todo.append(i)
     if store and len(todo) < len(submissions):
-        reused = sum(1 for r in records if r is not None and r["status"] == "graded")
+        reused = sum(1 for r in records if r is not None and r.status == "graded")
         if reused:
             print(f"{reused} submission(s) already graded in {safe_path(store.dir)}: not graded again",
                   file=sys.stderr)
@@ -252,9 +256,9 @@ def cmd_grade(args) -> int:
             grade_in_pool([(i, task(i)) for i in todo], jobs, _grade_one, finish)
     # The results are written before anything is printed: nothing shown can lose them.
     if args.json:
-        write_json_atomic(Path(args.json), records)
+        write_json_atomic(Path(args.json), [r.to_json() for r in records])
     print_table(records, devices, verbose=args.verbose or len(records) == 1)
-    return 0 if not problems and all(r["status"] == "graded" for r in records) else 1
+    return 0 if not problems and all(r.status == "graded" for r in records) else 1
 
 
 def grade_in_pool(items: list[tuple[int, tuple]], jobs: int, work, finish):
@@ -264,14 +268,13 @@ def grade_in_pool(items: list[tuple[int, tuple]], jobs: int, work, finish):
     takes the rest, and the notebooks that were being graded when it died are
     graded again one at a time, so one that kills its process a second time gets
     its own error record and the others are graded normally."""
-    from autograder.grading import error_record
     queue = deque(items)
     suspects = _run_pool(queue, jobs, work, finish)
     for i, args in suspects:
         if _run_pool(deque([(i, args)]), 1, work, finish):
-            finish(i, (None, error_record(args[0], "the grading process died while grading this notebook, twice "
+            finish(i, (None, GradeRecord.error(args[0], "the grading process died while grading this notebook, twice "
                                                    "(killed from outside, or out of memory); it was not graded",
-                                          args[3])))
+                                               args[3])))
 
 
 def _run_pool(queue: deque, jobs: int, work, finish) -> list:
@@ -296,8 +299,8 @@ def _run_pool(queue: deque, jobs: int, work, finish) -> list:
                         broken = True
                         continue
                     except Exception as e:  # the result could not come back: report, keep the rest
-                        from autograder.grading import error_record
-                        result = (None, error_record(item[1][0], f"the grading process failed: {e!r}", item[1][3]))
+                        result = (None, GradeRecord.error(item[1][0], f"the grading process failed: {e!r}",
+                                                          item[1][3]))
                     finish(item[0], result)
             if broken:   # what was still in flight went down with the pool
                 for fut, item in running.items():
@@ -308,61 +311,42 @@ def _run_pool(queue: deque, jobs: int, work, finish) -> list:
     return lost
 
 
-def print_table(records: list[dict], devices: list[str], verbose: bool):
-    """The score table. Every string from a record is printed through safe_line or
-    safe_text (records read back from FILE.d/ too), and a message's continuation
-    lines are indented, so nothing a submission wrote can pose as a row."""
+def print_table(records: list[GradeRecord], devices: list[str], verbose: bool):
+    """The score table. Every string of a record is safe (results.py); names and
+    exercises are printed on one line each, and a message's continuation lines
+    are indented, so nothing a submission wrote can pose as a row."""
     rows = []
     for r in records:
-        exercise = safe_line(r.get("exercise") or "?", 60)
-        if r.get("claims"):
-            exercise += f" (notebook says {safe_line(r['claims'], 60)})"
-        score = f"{r['score']:g} / {r['max_score']:g}" if r["status"] == "graded" else "not graded"
-        rows.append((safe_line(r["notebook"], 1000), exercise, score))
+        exercise = safe_line(r.exercise or "?", 60)
+        if r.claims:
+            exercise += f" (notebook says {safe_line(r.claims, 60)})"
+        score = f"{r.score:g} / {r.max_score:g}" if r.status == "graded" else "not graded"
+        rows.append((r.notebook, exercise, score))
     width = max(len(n) for n, _, _ in rows)
     ex_width = max(20, *(len(e) for _, e, _ in rows))
     print(f"devices: {', '.join(devices)}")
     print(f"{'notebook':<{width}}  {'exercise':<{ex_width}} {'score':>13}")
     for r, (name, exercise, score) in zip(records, rows):
         print(f"{name:<{width}}  {exercise:<{ex_width}} {score:>13}")
-        for m in r["messages"]:
-            print(_indented(f"    ! {safe_text(m, 4000)}"))
-        failed = [t for t in r["tests"] if t["score"] < t["max_score"]]
+        for m in r.messages:
+            print(_indented(f"    ! {m}"))
+        failed = r.lost
         if verbose:
             for t in failed:
-                print(_indented(f"    - {safe_line(t['name'], 500)}: {safe_text(t['output'], 2000)}"))
+                print(_indented(f"    - {t.name}: {safe_text(t.output, 2000)}"))
         elif failed:
-            print(f"    {len(failed)} of {len(r['tests'])} tests failed (--verbose or --json for why)")
+            print(f"    {len(failed)} of {len(r.tests)} tests failed (--verbose or --json for why)")
 
 
 def _indented(text: str) -> str:
     return text.replace("\n", "\n      ")
 
 
-def write_json_atomic(path: Path, data):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=1, ensure_ascii=True)   # ASCII: lone surrogates cannot break it either
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 # ---------------------------------------------------------------- release / course
-
-def all_exercises() -> list[str]:
-    return sorted(p.name for p in SUITES.iterdir() if p.is_dir() and (REPO / "solutions" / p.name).is_dir())
-
 
 def cmd_release(args) -> int:
     from autograder.nbgrader_course import release
-    names = args.exercises or all_exercises()
+    names = args.exercises or discover()
     for path in release(names, Path(args.out)):
         print(f"wrote {path}")
     return 0

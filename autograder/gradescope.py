@@ -4,8 +4,9 @@ its run_autograder calls.
 Gradescope unpacks the bundle into /autograder/source, runs setup.sh once when
 the image is built, then for every submission runs /autograder/run_autograder
 with the student's files in /autograder/submission, and reads
-/autograder/results/results.json:
-{"score", "output", "visibility", "tests": [{"name", "score", "max_score", "output", "visibility"}]}.
+/autograder/results/results.json, which results.GradeRecord.to_gradescope writes:
+{"score", "output", "visibility", "stdout_visibility", "extra_data", "tests": [{"name", "score",
+"max_score", "output", "visibility"}]}.
 """
 from __future__ import annotations
 
@@ -17,15 +18,12 @@ import traceback
 import zipfile
 from pathlib import Path
 
-from autograder import REPO, SUITES
-from autograder.notebook import EXERCISE_INDEX, known_exercises
+from autograder import REPO
+from autograder.defaults import GRADESCOPE_BUDGET
+from autograder.exercises import INDEX as EXERCISE_INDEX, discover
+from autograder.notebook import known_exercises
+from autograder.results import VISIBILITIES, GradeRecord, write_json_atomic
 from autograder.text import safe_line, safe_path, safe_text
-
-VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
-# The bundle's time budget for one submission: Gradescope stops a whole run after 600 s
-# unless the assignment says otherwise, and results.json must be written before that
-# (start-up takes seconds). 7 times the slowest notebook we measured (grading.DEFAULT_BUDGET).
-GRADESCOPE_BUDGET = 480.0
 
 SETUP_SH = """#!/usr/bin/env bash
 # Runs once when Gradescope builds the autograder image (Ubuntu, as root).
@@ -74,8 +72,9 @@ def build_bundle(exercise: str, out: Path, visibility: str = "after_due_date", b
     No solutions: the exercise is fixed by the bundle. `budget`: seconds for
     grading one submission (default GRADESCOPE_BUDGET); keep it well under
     the assignment's Gradescope timeout, or Gradescope stops the run first."""
-    if not (SUITES / exercise).is_dir():
-        raise SystemExit(f"error: no hidden suite for exercise {exercise!r}")
+    if exercise not in discover():
+        raise SystemExit(f"error: no exercise {exercise!r} (with a hidden suite and a solution); "
+                         f"the exercises are {', '.join(discover())}")
     if visibility not in VISIBILITIES:
         raise SystemExit(f"error: visibility must be one of {', '.join(VISIBILITIES)}")
     budget = GRADESCOPE_BUDGET if budget is None else float(budget)
@@ -106,28 +105,24 @@ def _add(z: zipfile.ZipFile, name: str, text: str, executable: bool = False):
     z.writestr(info, text)
 
 
-def to_results(record: dict, visibility: str, exercise: str | None = None) -> dict:
-    """Our record in Gradescope's results schema."""
-    lines = [f"{record['exercise'] or exercise or 'unknown exercise'}: {record['score']:g} / {record['max_score']:g}"]
-    lines += [f"! {safe_text(m, 4000)}" for m in record["messages"]]
-    tests = [{"name": safe_line(t["name"], 500), "score": float(t["score"]), "max_score": float(t["max_score"]),
-              "output": safe_text(t["output"], 4000), "visibility": visibility} for t in record["tests"]]
-    return {"score": float(record["score"]), "output": "\n".join(lines), "visibility": "visible",
-            "stdout_visibility": "hidden", "tests": tests}
-
-
 def run(exercise: str, submission: Path, results: Path, visibility: str, budget=None) -> int:
     """Grade the submission and write results.json, whatever happens: a grader
     failure becomes a results file that says so, never a traceback alone."""
     try:
-        data = _results(exercise, Path(submission), visibility, budget)
+        data = _results(exercise, Path(submission), budget).to_gradescope(visibility)
     except BaseException as e:   # even SystemExit: Gradescope must get a results file
         traceback.print_exc(file=sys.stderr)
-        data = {"score": 0.0, "visibility": "visible", "stdout_visibility": "hidden", "tests": [],
-                "output": f"The autograder failed while grading this submission ({type(e).__name__}: "
-                          f"{safe_text(e, 500)}). Tell your instructor; the details are in the autograder's log."}
+        data = None
+        try:
+            data = GradeRecord.error(submission, f"The autograder failed while grading this submission "
+                                                 f"({type(e).__name__}: {safe_text(e, 500)}). Tell your instructor; "
+                                                 "the details are in the autograder's log.", exercise
+                                     ).to_gradescope("visible")
+        except Exception:
+            traceback.print_exc(file=sys.stderr)
+    if data is None:
+        return 1   # run_autograder writes its own results file then
     try:
-        from autograder.cli import write_json_atomic
         write_json_atomic(Path(results), data)
     except Exception:
         traceback.print_exc(file=sys.stderr)
@@ -149,8 +144,8 @@ def _budget(value, messages: list[str]) -> float:
     return GRADESCOPE_BUDGET
 
 
-def _results(exercise: str, submission: Path, visibility: str, budget) -> dict:
-    from autograder.grading import error_record, grade_safely, new_record, resolve_devices
+def _results(exercise: str, submission: Path, budget) -> GradeRecord:
+    from autograder.grading import grade_safely, resolve_devices
     from autograder.notebook import find_notebooks
     notes: list[str] = []
     budget = _budget(budget, notes)
@@ -162,20 +157,20 @@ def _results(exercise: str, submission: Path, visibility: str, budget) -> dict:
     if not notebooks:
         what = (f"no notebook could be graded (see above): upload {exercise}.ipynb itself" if refused
                 else f"No .ipynb file was submitted: upload {exercise}.ipynb")
-        record = {**new_record(submission, exercise), "messages": [what]}
+        record = GradeRecord.error(submission, what, exercise)
     else:
         chosen = (preferred or notebooks)[0]
         device = os.environ.get("COURSE_GRADER_DEVICE", "auto")
         try:
             devices = resolve_devices(device)
         except Exception as e:
-            record = error_record(chosen, f"the autograder cannot run here: {e}", exercise)
+            record = GradeRecord.error(chosen, f"the autograder cannot run here: {e}", exercise)
         else:
             record = grade_safely(chosen, devices, expected=exercise, expected_from="this assignment", budget=budget)
         if len(notebooks) > 1:
-            record["messages"].append(f"{len(notebooks)} notebooks were submitted; graded {safe_path(chosen.name)}")
-    record["messages"] = notes + record["messages"]
-    return to_results(record, visibility, exercise)
+            record = record.with_messages(after=[f"{len(notebooks)} notebooks were submitted; "
+                                                 f"graded {safe_path(chosen.name)}"])
+    return record.with_messages(before=notes)
 
 
 def validate_results(data) -> list[str]:
@@ -192,6 +187,8 @@ def validate_results(data) -> list[str]:
             problems.append(f"{key} is not a string")
     if "visibility" in data and data["visibility"] not in VISIBILITIES:
         problems.append("bad top-level visibility")
+    if "extra_data" in data and not isinstance(data["extra_data"], dict):
+        problems.append("extra_data is not an object")
     for i, t in enumerate(data.get("tests", [])):
         if not isinstance(t, dict):
             problems.append(f"test {i} is not an object")

@@ -1,13 +1,6 @@
 """Grade one notebook: run its code in the sandbox, run the exercise's hidden
-pytest suite here against it, and turn the outcomes into a score record.
-
-The record uses the field names of Gradescope's results format:
-{"notebook", "exercise", "score", "max_score", "tests": [{"name", "score",
-"max_score", "output", "task"}], "status", "messages"}, and two of its own:
-"claims" (the exercise the notebook names when it was graded as another, the
-one expected, else null) and "budget_exhausted" (the submission's time budget
-ran out, so some tests were stopped or not run). Every string in a record is
-safe to print and to write as JSON (autograder/text.py).
+pytest suite here against it, and turn the outcomes into a grade record
+(results.GradeRecord: its fields, its checks and the forms it is written in).
 """
 from __future__ import annotations
 
@@ -22,20 +15,14 @@ import numpy as np
 import pytest
 
 from autograder import SUITES
+from autograder.defaults import BUDGET
+from autograder.exercises import suite_dir
 from autograder.harness import Mismatch
 from autograder.notebook import BadNotebook, claims, identify, known_exercises, parse_notebook, read_notebook
 from autograder.sandbox import Limits, StudentRaised, WorkerDied
+from autograder.results import GradeRecord, TestResult
 from autograder.student import BudgetExhausted, Missing, Student
 from autograder.text import safe_line, safe_path, safe_text
-
-# Seconds for grading one submission, all its calls together (restarts included).
-# Measured (every solution, stripped exercise and buggy notebook of tests/buggy, 150
-# in all, two at a time on 2 cores shared with other work): chapter 5 takes 56 to 68 s
-# (its solution 61 s; 24 s for the whole command on a quieter machine), every other
-# chapter at most 20 s. 600 s is 9 times the slowest, for slower machines and slow but
-# correct code (chapter 5's suite allows its training call 240 s). The Gradescope
-# bundle uses less by default, to end within Gradescope's 600 s (gradescope.py).
-DEFAULT_BUDGET = 600.0
 
 
 class DeviceUnavailable(Exception):
@@ -67,7 +54,7 @@ class GradingPlugin:
         self._student = student
         self._devices = devices
         self._tasks = tasks
-        self.results: list[dict] = []
+        self.results: list[TestResult] = []
         self.out_of_time = 0   # tests stopped or not run because the time budget ran out
 
     @pytest.fixture
@@ -110,13 +97,8 @@ class GradingPlugin:
             passed = report.passed
             if call.excinfo is not None and isinstance(call.excinfo.value, BudgetExhausted):
                 self.out_of_time += 1
-            self.results.append({
-                "name": test_name(item),
-                "task": marker.kwargs["task"],
-                "score": points if passed else 0.0,
-                "max_score": points,
-                "output": "passed" if passed else failure_message(call.excinfo),
-            })
+            self.results.append(TestResult.outcome(test_name(item), marker.kwargs["task"], points, passed,
+                                                   "" if passed else failure_message(call.excinfo)))
 
 
 def test_name(item) -> str:
@@ -145,20 +127,6 @@ def failure_message(excinfo) -> str:
         message = (f"the result could not be checked ({type(e).__name__}); if your function returns what the "
                    "exercise asks, tell your instructor")
     return safe_text(message, 2000)
-
-
-def suite_dir(exercise: str) -> Path:
-    return SUITES / exercise
-
-
-def new_record(path, exercise: str | None = None) -> dict:
-    return {"notebook": safe_path(path), "exercise": exercise, "claims": None, "score": 0.0, "max_score": 0.0,
-            "tests": [], "status": "graded", "messages": [], "budget_exhausted": False}
-
-
-def error_record(path, message: str, exercise: str | None = None) -> dict:
-    """The record of a submission that could not be graded, with the reason."""
-    return {**new_record(path, exercise), "status": "error", "messages": [safe_text(message, 4000)]}
 
 
 def choose_exercise(nb, expected: str | None, expected_from: str) -> tuple[str, str | None, list[str]]:
@@ -190,7 +158,7 @@ def choose_exercise(nb, expected: str | None, expected_from: str) -> tuple[str, 
     return exercise, None, []
 
 
-def grade_safely(path, devices: list[str], limits: Limits | None = None, **options) -> dict:
+def grade_safely(path, devices: list[str], limits: Limits | None = None, **options) -> GradeRecord:
     """grade_notebook, and a record whatever happens: a grader bug is reported
     in the notebook's own record (its traceback goes to standard error)."""
     try:
@@ -198,13 +166,13 @@ def grade_safely(path, devices: list[str], limits: Limits | None = None, **optio
     except (Exception, SystemExit) as e:
         print(f"internal grader error while grading {safe_path(path)}:", file=sys.stderr)
         traceback.print_exc(file=sys.stderr)
-        return error_record(path, f"internal grader error while grading this notebook: {type(e).__name__}: {e} "
+        return GradeRecord.error(path, f"internal grader error while grading this notebook: {type(e).__name__}: {e} "
                                   "(the traceback is on the grader's standard error)", options.get("expected"))
 
 
 def grade_notebook(path, devices: list[str], limits: Limits | None = None, tasks=None, *,
                    expected: str | None = None, expected_from: str = "the instructor",
-                   budget: float | None = DEFAULT_BUDGET, data: bytes | None = None) -> dict:
+                   budget: float | None = BUDGET, data: bytes | None = None) -> GradeRecord:
     """Grade one notebook. `tasks` (a set of task names) runs only those tasks'
     tests: for checking that a known bug or a mutant loses points quickly.
     `expected`: the exercise to grade against (the instructor's choice; `expected_from`
@@ -212,17 +180,14 @@ def grade_notebook(path, devices: list[str], limits: Limits | None = None, tasks
     `budget`: seconds for the whole submission (None: no limit but the per-call ones).
     `data`: the file's bytes, when already read (so the bytes graded are those hashed)."""
     path = Path(path)
-    record = new_record(path, expected)
     try:
         nb = parse_notebook(data, path) if data is not None else read_notebook(path)
-        record["exercise"], record["claims"], notes = choose_exercise(nb, expected, expected_from)
+        exercise, claimed, messages = choose_exercise(nb, expected, expected_from)
     except BadNotebook as e:
-        record.update(status="error", messages=[safe_text(e, 2000)])
-        return record
-    record["messages"] += notes
+        return GradeRecord.error(path, safe_text(e, 2000), expected)
     student = Student(nb.code_to_run(), devices, limits, budget)
     plugin = GradingPlugin(student, devices, frozenset(tasks) if tasks is not None else None)
-    args = [str(suite_dir(record["exercise"])), "-q", "-p", "no:cacheprovider", "--import-mode=importlib",
+    args = [str(suite_dir(exercise)), "-q", "-p", "no:cacheprovider", "--import-mode=importlib",
             "-p", "no:randomly", "--rootdir", str(SUITES), "-o", "python_files=test_*.py", "--timeout=0",
             "-W", "ignore::pytest.PytestAssertRewriteWarning"]
     sink = io.StringIO()
@@ -234,22 +199,19 @@ def grade_notebook(path, devices: list[str], limits: Limits | None = None, tasks
         student.close()
     if code not in (0, 1) or not plugin.results:
         output = safe_text(sink.getvalue()[-3000:], 3000)
-        record.update(status="error", messages=[f"the hidden suite could not run (pytest exit {int(code)}):\n{output}"])
-        return record
-    record["tests"] = plugin.results
-    record["score"] = round(sum(t["score"] for t in plugin.results), 6)
-    record["max_score"] = round(sum(t["max_score"] for t in plugin.results), 6)
+        return GradeRecord.error(path, f"the hidden suite could not run (pytest exit {int(code)}):\n{output}", exercise,
+                                 claims=claimed)
     if report:
         for cell in report["cells"]:
             if not cell["ok"]:
                 err = cell["error"]
-                record["messages"].append(safe_text(f"cell {cell['index']} raised {err.get('type')}: "
-                                                    f"{err.get('message', '')[:300]}", 400))
+                messages.append(safe_text(f"cell {cell['index']} raised {err.get('type')}: "
+                                          f"{err.get('message', '')[:300]}", 400))
     elif student.broken:
-        record["messages"].append(safe_text(student.broken, 1000))
+        messages.append(safe_text(student.broken, 1000))
     if student.out_of_budget:
-        record["budget_exhausted"] = True
-        record["messages"].append(f"the time budget of {budget:g} s for grading this submission ran out: "
-                                  f"{plugin.out_of_time} test(s) were stopped or not run and score 0 "
-                                  "(its functions are far too slow, or wait on purpose)")
-    return record
+        messages.append(f"the time budget of {budget:g} s for grading this submission ran out: "
+                        f"{plugin.out_of_time} test(s) were stopped or not run and score 0 "
+                        "(its functions are far too slow, or wait on purpose)")
+    return GradeRecord.graded(path, exercise, plugin.results, claims=claimed, messages=messages,
+                              budget_exhausted=student.out_of_budget)

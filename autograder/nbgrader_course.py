@@ -28,8 +28,9 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Float, Unicode
 
 from autograder import REPO
+from autograder.exercises import discover, solutions_dir
+from autograder.results import GradeRecord
 
-SOLUTIONS = REPO / "solutions"
 COURSE_ID = "embedding-layers"
 
 CONFIG_TEMPLATE = '''\
@@ -51,7 +52,7 @@ class HiddenSuiteAutograde(NbGraderPreprocessor):
 
     device = Unicode("auto", help="cpu, cuda or auto (see `python -m autograder grade --help`)").tag(config=True)
     budget = Float(0.0, help="seconds for grading one submission, all its calls together "
-                             "(0: autograder.grading.DEFAULT_BUDGET)").tag(config=True)
+                             "(0: autograder.defaults.BUDGET)").tag(config=True)
 
     def preprocess(self, nb, resources):
         name = str(resources.get("unique_key") or "submission")
@@ -59,17 +60,17 @@ class HiddenSuiteAutograde(NbGraderPreprocessor):
             record = self._grade(nb, resources, name)
         except (Exception, SystemExit) as e:   # nbgrader would drop the notebook: say so in its cells instead
             self.log.exception("Hidden suite for %s failed", name)
-            from autograder.grading import error_record
-            record = error_record(name, f"the grader failed on this notebook ({type(e).__name__}: {e}); "
-                                        "tell your instructor")
-        self.log.info("Hidden suite for %s: %s / %s", name, record["score"], record["max_score"])
-        for message in record["messages"]:
+            record = GradeRecord.error(name, f"the grader failed on this notebook ({type(e).__name__}: {e}); "
+                                             "tell your instructor")
+        self.log.info("Hidden suite for %s: %s / %s", name, record.score, record.max_score)
+        for message in record.messages:
             self.log.warning("%s: %s", name, message)
         self._write_outputs(nb, record)
         return nb, resources
 
-    def _grade(self, nb, resources, name: str) -> dict:
-        from autograder.grading import DEFAULT_BUDGET, error_record, grade_safely, resolve_devices
+    def _grade(self, nb, resources, name: str) -> GradeRecord:
+        from autograder.defaults import BUDGET
+        from autograder.grading import grade_safely, resolve_devices
         from autograder.notebook import known_exercises
         info = resources.get("nbgrader") or {}
         # The assignment, not the notebook, decides the suite (a submitted notebook's metadata
@@ -80,19 +81,18 @@ class HiddenSuiteAutograde(NbGraderPreprocessor):
             try:
                 nbformat.write(nb, str(path))
             except Exception as e:
-                return error_record(name, f"the notebook could not be written out for grading ({type(e).__name__}: "
-                                          f"{e}); it may be damaged: start again from the released notebook", expected)
+                return GradeRecord.error(name, f"the notebook could not be written out for grading ({type(e).__name__}: "
+                                               f"{e}); it may be damaged: start again from the released notebook",
+                                         expected)
             record = grade_safely(path, resolve_devices(self.device), expected=expected,
-                                  expected_from="the nbgrader assignment", budget=self.budget or DEFAULT_BUDGET)
+                                  expected_from="the nbgrader assignment", budget=self.budget or BUDGET)
         if expected is None:
-            record["messages"].append(f"the assignment {info.get('assignment')!r} is not one of the course's "
-                                      f"exercises, so the notebook's own account decided which suite graded it")
+            record = record.with_messages(after=[f"the assignment {info.get('assignment')!r} is not one of the "
+                                                 "course's exercises, so the notebook's own account decided which "
+                                                 "suite graded it"])
         return record
 
-    def _write_outputs(self, nb, record: dict):
-        by_task: dict[str, list[dict]] = {}
-        for test in record["tests"]:
-            by_task.setdefault(test["task"], []).append(test)
+    def _write_outputs(self, nb, record: GradeRecord):
         for cell in nb.cells:
             meta = cell.metadata.get("nbgrader", {})
             if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
@@ -102,24 +102,16 @@ class HiddenSuiteAutograde(NbGraderPreprocessor):
                 points = float(meta.get("points", 0))
             except (TypeError, ValueError):
                 points = 0.0
-            cell.outputs = cell_outputs(by_task.get(task, []), points, record)
+            cell.outputs = cell_outputs(record, task, points)
 
 
-def cell_outputs(tests: list[dict], cell_points: float, record: dict) -> list:
-    earned, possible = sum(t["score"] for t in tests), sum(t["max_score"] for t in tests)
-    lines = [f"{'✓' if t['score'] == t['max_score'] else '✗'} {t['name']} ({t['score']:g}/{t['max_score']:g})"
-             + ("" if t["score"] == t["max_score"] else f": {t['output']}") for t in tests]
-    if not tests:
-        lines = ["No hidden tests ran for this cell."]
-    # What happened to the whole notebook (a claim to be another exercise, the time budget,
-    # a file that could not be graded) is said in every grade cell.
-    lines += [f"! {m}" for m in record["messages"]]
-    # Scale to the cell's points (they agree unless the course was edited), never above them.
-    score = cell_points * earned / possible if possible else 0.0
-    score = min(max(score, 0.0), cell_points)
+def cell_outputs(record: GradeRecord, task: str, cell_points: float) -> list:
+    """A grade cell's outputs: its feedback as text, and its points as the
+    result nbgrader reads (GradeRecord.to_nbgrader)."""
+    text, score = record.to_nbgrader(task, cell_points)
     return [
-        nbformat.v4.new_output("stream", name="stdout", text="\n".join(lines) + "\n"),
-        nbformat.v4.new_output("execute_result", data={"text/plain": repr(float(round(score, 6)))}, execution_count=1),
+        nbformat.v4.new_output("stream", name="stdout", text=text),
+        nbformat.v4.new_output("execute_result", data={"text/plain": repr(score)}, execution_count=1),
     ]
 
 
@@ -146,9 +138,9 @@ def make_course(root: Path, device: str = "auto", db: str | None = None, exercis
     root.mkdir(parents=True, exist_ok=True)
     (root / "nbgrader_config.py").write_text(CONFIG_TEMPLATE.format(repo=str(REPO), device=device, db=db,
                                                                     budget=budget))
-    for src in sorted(SOLUTIONS.iterdir()):
-        if src.is_dir() and (exercises is None or src.name in exercises):
-            dest = root / "source" / src.name
+    for name in discover():
+        if exercises is None or name in exercises:
+            src, dest = solutions_dir() / name, root / "source" / name
             if dest.exists():
                 shutil.rmtree(dest)
             shutil.copytree(src, dest, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from autograder import REPO, SUITES
+from autograder import exercises
 from autograder.text import safe_line
 
 # The largest notebook read. Outputs are ignored, but they are read: a notebook
@@ -32,9 +32,6 @@ MAX_NOTEBOOK_BYTES = 100 << 20
 # empty objects (38 million tokens) took 1.7 GB. Real notebooks have at most 0.08 tokens
 # per byte (median 0.03; the largest of the 136 above has 6,093 tokens).
 MAX_JSON_TOKENS = 2_000_000
-SOLUTIONS = REPO / "solutions"
-# In a Gradescope bundle, which has no solutions: every exercise's name and grade ids.
-EXERCISE_INDEX = REPO / "autograder" / "exercises.json"
 
 _OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 
@@ -286,30 +283,24 @@ def _validated(nb, path: Path) -> Notebook:
 
 @lru_cache(maxsize=None)
 def known_exercises() -> dict[str, frozenset[str]]:
-    """Exercise name -> grade ids of its solution notebook, for every suite
-    (in a Gradescope bundle, for every exercise of the course, from EXERCISE_INDEX)."""
-    if not SOLUTIONS.is_dir() and EXERCISE_INDEX.is_file():
-        return {name: frozenset(ids) for name, ids in json.loads(EXERCISE_INDEX.read_text()).items()}
-    out = {}
-    for suite in sorted(p for p in SUITES.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))):
-        source = SOLUTIONS / suite.name / f"{suite.name}.ipynb"
-        ids = frozenset()
-        if source.exists():
-            ids = frozenset(read_notebook(source).grade_ids())
-        out[suite.name] = ids
-    return out
+    """Exercise name -> grade ids of its solution notebook, for every exercise
+    (in a Gradescope bundle, which has no solutions, from exercises.INDEX)."""
+    if not exercises.solutions_dir().is_dir() and exercises.INDEX.is_file():
+        return {name: frozenset(ids) for name, ids in json.loads(exercises.INDEX.read_text()).items()}
+    return {name: frozenset(read_notebook(exercises.solution_path(name)).grade_ids())
+            for name in exercises.discover()}
 
 
 def claims(nb: Notebook) -> list[tuple[str, str]]:
     """The exercises the notebook's content names, as (exercise, where it says so),
     most authoritative first: its course metadata, then its grade cells' ids."""
-    exercises = known_exercises()
+    known = known_exercises()
     found = []
     named = nb.metadata.get("course", {}).get("exercise")
-    if named in exercises:
+    if named in known:
         found.append((named, "its metadata"))
     ids = nb.grade_ids()
-    overlap = {name: len(ids & grade_ids) for name, grade_ids in exercises.items()}
+    overlap = {name: len(ids & grade_ids) for name, grade_ids in known.items()}
     best = max(overlap, key=overlap.get, default=None)
     if best and overlap[best] > 0 and list(overlap.values()).count(overlap[best]) == 1:
         found.append((best, "its grade cells"))

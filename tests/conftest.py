@@ -9,9 +9,10 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from autograder.exercises import discover, released_path, solution_path  # noqa: E402 (needs REPO on sys.path)
+
 # Every exercise that has a hidden suite and a solution notebook.
-EXERCISES = sorted(p.name for p in (REPO / "autograder" / "suites").iterdir()
-                   if p.is_dir() and (REPO / "solutions" / p.name / f"{p.name}.ipynb").exists())
+EXERCISES = discover(REPO)
 
 
 # Student-side code: what a submission can see of earlier ones. Files and folders under `place`,
@@ -34,11 +35,11 @@ def scratch_listing(place):
 
 
 def solution(name: str) -> Path:
-    return REPO / "solutions" / name / f"{name}.ipynb"
+    return solution_path(name, REPO)
 
 
 def exercise(name: str) -> Path:
-    return REPO / "exercises" / name / f"{name}.ipynb"
+    return released_path(name, REPO)
 
 
 def run_grader(*args, timeout=900) -> subprocess.CompletedProcess:

@@ -84,8 +84,8 @@ def solution_path(exercise: str) -> Path:
 
 
 def exercises() -> list[str]:
-    return sorted(p.name for p in SUITES.iterdir()
-                  if p.is_dir() and not p.name.startswith(("_", ".")) and solution_path(p.name).exists())
+    from autograder.exercises import discover
+    return discover(REPO)
 
 
 def cell_source(cell: dict) -> str:
@@ -625,7 +625,7 @@ def grade_one(path: str, task: str) -> dict:
     from autograder.grading import grade_notebook
     t0 = time.perf_counter()
     try:
-        result = _outcome(grade_notebook(path, DEVICES, tasks={task}))
+        result = _outcome(grade_notebook(path, DEVICES, tasks={task}).to_json())
     except Exception as e:   # noqa: BLE001 - a grader crash is a result ("killed by error"), not a stop
         result = {"outcome": "error", "messages": [f"the grader raised {type(e).__name__}: {e}"[:500]]}
     result["seconds"] = round(time.perf_counter() - t0, 2)

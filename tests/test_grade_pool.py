@@ -6,6 +6,7 @@ import os
 import time
 
 from autograder.cli import grade_in_pool
+from autograder.results import GradeRecord, TestResult
 
 
 def dies_on_killer(path, devices, limits, expected, expected_from, budget):
@@ -14,7 +15,7 @@ def dies_on_killer(path, devices, limits, expected, expected_from, budget):
     if "killer" in path:
         os._exit(9)
     time.sleep(0.3)   # still in flight when the other process dies
-    return "digest-" + path, {"notebook": path, "status": "graded", "score": 1.0, "messages": []}
+    return "digest-" + path, GradeRecord.graded(path, expected, [TestResult.outcome("a test", "task", 1.0, True)])
 
 
 def test_a_dying_grading_process_loses_no_other_record():
@@ -30,10 +31,10 @@ def test_a_dying_grading_process_loses_no_other_record():
     assert set(finished) == set(range(len(names)))
     for i, name in enumerate(names):
         digest, record = finished[i]
-        assert record["notebook"] == name
+        assert record.notebook == name
         if name == "killer.ipynb":
-            assert digest is None and record["status"] == "error"
-            assert "grading process died while grading this notebook" in record["messages"][0]
-            assert record["exercise"] == "01-one-hot-encoding"
+            assert digest is None and record.status == "error"
+            assert "grading process died while grading this notebook" in record.messages[0]
+            assert record.exercise == "01-one-hot-encoding"
         else:
-            assert digest == "digest-" + name and record["status"] == "graded", record
+            assert digest == "digest-" + name and record.status == "graded" and record.score == 1, record

@@ -35,6 +35,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from autograder.exercises import discover  # noqa: E402
 from autograder.grading import grade_notebook, resolve_devices  # noqa: E402
 
 SOLUTIONS = REPO / "solutions"
@@ -46,8 +47,7 @@ def solution_path(exercise: str) -> Path:
     return SOLUTIONS / exercise / f"{exercise}.ipynb"
 
 
-EXERCISES = sorted(p.name for p in SUITES.iterdir()
-                   if p.is_dir() and not p.name.startswith(("_", ".")) and solution_path(p.name).exists())
+EXERCISES = discover(REPO)
 
 
 # ---------------------------------------------------------------- bug files
@@ -173,7 +173,7 @@ def graded(tmp_path_factory):
     # Each grading spawns its own sandboxed worker; two at a time fill two cores.
     with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = {key: pool.submit(grade_notebook, str(path), DEVICES) for key, path in jobs.items()}
-        return {key: future.result() for key, future in futures.items()}
+        return {key: future.result().to_json() for key, future in futures.items()}
 
 
 def lost(record) -> list[dict]:
