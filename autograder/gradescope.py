@@ -34,6 +34,11 @@ apt-get install -y -qq python3.11 python3.11-venv bubblewrap >/dev/null
 python3.11 -m venv /autograder/venv
 /autograder/venv/bin/pip install --quiet --upgrade pip
 /autograder/venv/bin/pip install --quiet -r /autograder/source/requirements.txt -c /autograder/source/constraints.txt
+# The course's packages from the bundle's own sources: embedding_course (the library the suites
+# import) and the grader with this exercise's suite. Installed in place (-e), so the suite stays in
+# /autograder/source, which student code cannot read, and out of the environment, which it can.
+# Built by the setuptools the requirements brought (torch needs >= 77), without a download.
+/autograder/venv/bin/pip install --quiet --no-deps --no-build-isolation -e /autograder/source
 # Student code must not read the hidden suites if the sandbox cannot start here:
 # the grader then runs it as this unprivileged user, who cannot enter the source.
 id -u grader-student >/dev/null 2>&1 || useradd --system --no-create-home grader-student
@@ -68,10 +73,12 @@ exit 0
 
 def build_bundle(exercise: str, out: Path, visibility: str = "after_due_date", budget: float | None = None) -> Path:
     """A zip with setup.sh and run_autograder at its top, and what the grader
-    needs: the autograder package with this exercise's suite only, and the pins.
-    No solutions: the exercise is fixed by the bundle. `budget`: seconds for
-    grading one submission (default GRADESCOPE_BUDGET); keep it well under
-    the assignment's Gradescope timeout, or Gradescope stops the run first."""
+    needs: the pins, and the course's packages as setup.sh installs them
+    (pyproject.toml; embedding_course, the library the suites import; the
+    autograder package with this exercise's suite only). No solutions: the
+    exercise is fixed by the bundle. `budget`: seconds for grading one
+    submission (default GRADESCOPE_BUDGET); keep it well under the
+    assignment's Gradescope timeout, or Gradescope stops the run first."""
     if exercise not in discover():
         raise SystemExit(f"error: no exercise {exercise!r} (with a hidden suite and a solution); "
                          f"the exercises are {', '.join(discover())}")
@@ -86,12 +93,13 @@ def build_bundle(exercise: str, out: Path, visibility: str = "after_due_date", b
         _add(z, "setup.sh", SETUP_SH, executable=True)
         _add(z, "run_autograder", RUN_AUTOGRADER.format(exercise=exercise, visibility=visibility, budget=f"{budget:g}"),
              executable=True)
-        for name in ("requirements.txt", "constraints.txt"):
+        # The pins, and the project (its pyproject.toml names README.md as its description).
+        for name in ("requirements.txt", "constraints.txt", "pyproject.toml", "README.md"):
             z.write(REPO / name, name)
         # Every exercise's name and grade ids (public: they are in the released notebooks), so that a
         # notebook of another exercise is recognised as such without the solutions.
         _add(z, str(EXERCISE_INDEX.relative_to(REPO)), json.dumps({k: sorted(v) for k, v in known_exercises().items()}))
-        for path in sorted((REPO / "autograder").rglob("*")):
+        for path in sorted([*(REPO / "autograder").rglob("*"), *(REPO / "embedding_course").rglob("*")]):
             rel = path.relative_to(REPO)
             if (path.is_file() and "__pycache__" not in rel.parts and path.suffix == ".py"
                     and (rel.parts[:2] != ("autograder", "suites") or rel.parts[2:3] == (exercise,))):

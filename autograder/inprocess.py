@@ -2,7 +2,7 @@
 student's own kernel. INSECURE by design — the submission can patch anything
 these tests use — and kept only so that a benchmark can compare our sandboxed
 grader with nbgrader's own autograde on the same checks
-(book/benchmarks/grading_throughput.py). Never grade a class with it.
+(benchmarks/grading_throughput.py). Never grade a class with it.
 """
 from __future__ import annotations
 

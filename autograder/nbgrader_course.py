@@ -36,9 +36,8 @@ COURSE_ID = "embedding-layers"
 CONFIG_TEMPLATE = '''\
 # nbgrader configuration for the embedding-layers course (written by
 # `python -m autograder course`). The hidden suites in {repo}/autograder
-# decide the points: see autograder/nbgrader_course.py.
-import sys
-sys.path.insert(0, {repo!r})
+# decide the points: see autograder/nbgrader_course.py. Run nbgrader from the
+# course's environment ({repo}/.venv), where `make` installed the grader.
 from autograder.nbgrader_course import configure
 
 c = get_config()  # noqa: F821 (provided by nbgrader)

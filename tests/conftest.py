@@ -1,5 +1,4 @@
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -7,7 +6,6 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 
 from autograder.exercises import discover, released_path, solution_path  # noqa: E402 (needs REPO on sys.path)
 
@@ -43,9 +41,8 @@ def exercise(name: str) -> Path:
 
 
 def run_grader(*args, timeout=900) -> subprocess.CompletedProcess:
-    """The instructor's command, as a separate process."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], cwd=REPO, env=env,
+    """The instructor's command, as a separate process (the grader is installed in the environment)."""
+    return subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], cwd=REPO,
                           capture_output=True, text=True, timeout=timeout)
 
 

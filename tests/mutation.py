@@ -59,8 +59,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
 
 SOLUTIONS = REPO / "solutions"
 SUITES = REPO / "autograder" / "suites"

@@ -45,8 +45,8 @@ def test_chapter_two_shows_the_lasagne_example_and_the_cost_plot():
 
 def test_grading_page_shows_both_benchmarks_from_their_results_files():
     text = page("grading").get_text()
-    startup = json.loads((REPO / "book" / "benchmarks" / "worker_startup.json").read_text())
-    throughput = json.loads((REPO / "book" / "benchmarks" / "grading_throughput.json").read_text())
+    startup = json.loads((REPO / "benchmarks" / "worker_startup.json").read_text())
+    throughput = json.loads((REPO / "benchmarks" / "grading_throughput.json").read_text())
     assert f"{startup['speedup_median']:g} times faster" in text
     assert f"ratio {throughput['throughput_ratio']:g}x" in text
     assert page("grading").select("div.cell_output img"), "the throughput plot is missing"

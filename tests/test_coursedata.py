@@ -1,13 +1,9 @@
 """Course data: pinned, checked against recorded SHA-256s, clear errors when absent or altered."""
 import shutil
-import sys
 
 import pytest
 
-from conftest import REPO
-
-sys.path.insert(0, str(REPO / "book"))
-import coursedata  # noqa: E402
+from embedding_course import coursedata
 
 
 def test_movie_review_sentences_are_the_published_set():

@@ -1,14 +1,17 @@
 """The Gradescope bundle, run as Gradescope runs it, writes valid results."""
 import json
 import os
+import shlex
 import subprocess
 import sys
+import sysconfig
 import zipfile
+from pathlib import Path
 
 import pytest
 
-from autograder.gradescope import GRADESCOPE_BUDGET, validate_results
-from conftest import EXERCISES, exercise, notebook_with, run_grader, solution
+from autograder.gradescope import GRADESCOPE_BUDGET, SETUP_SH, validate_results
+from conftest import EXERCISES, REPO, exercise, notebook_with, run_grader, solution
 
 NAME = "02-table-lookup"
 
@@ -35,6 +38,57 @@ def test_bundle_holds_what_gradescope_needs_and_no_solutions(bundle):
     for name, grade_ids in index.items():
         released = exercise(name).read_text()
         assert grade_ids and all(f'"grade_id": "{gid}"' in released for gid in grade_ids), name
+
+
+
+def test_a_bundle_installs_the_library_its_suite_imports(tmp_path):
+    """Chapter 4's suite imports the course's library (embedding_course): its bundle carries the
+    package, and setup.sh's install of the bundle's own files gives the suite all it needs. Here in a
+    fresh environment that sees this one's third-party packages but not this project (a plain path
+    entry: the .pth files there, this clone's editable install among them, are not run)."""
+    name = "04-embeddings-for-a-task"
+    out = tmp_path / "bundle.zip"
+    done = run_grader("gradescope", name, "--out", out)
+    assert done.returncode == 0, done.stderr
+    source = tmp_path / "source"
+    zipfile.ZipFile(out).extractall(source)
+    assert (source / "pyproject.toml").is_file() and (source / "embedding_course" / "coursedata.py").is_file()
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    Path(site, "requirements.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    # setup.sh's own command, with this bundle's folder and environment for /autograder's
+    [install] = [line for line in SETUP_SH.splitlines() if " -e /autograder/source" in line]
+    command = install.replace("/autograder/venv/bin/pip", f"{python} -m pip").replace("/autograder/source", str(source))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run(shlex.split(command), env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    # Import the suite and load its data with the bundle's code. (The bundle carries no data: the
+    # grader's data folder is given, as an instructor would on Gradescope.)
+    from embedding_course import coursedata
+    check = f"""
+import importlib.util, sys
+from autograder import SUITES
+spec = importlib.util.spec_from_file_location("suite", SUITES / {name!r} / "test_04_embeddings_for_a_task.py")
+suite = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(suite)
+x_train, y_train, x_test, y_test, V = suite.sentiment_data()
+assert (len(x_train), len(x_test)) == (8454, 2114), (len(x_train), len(x_test))
+from embedding_course import coursedata
+print(coursedata.__file__)
+print(suite.__file__)
+print(sorted(m.__file__ for m in list(sys.modules.values()) if (getattr(m, "__file__", None) or "").startswith({str(REPO) + "/"!r})
+             and not m.__file__.startswith({str(REPO / ".venv") + "/"!r})))
+"""
+    done = subprocess.run([python, "-c", check], cwd=tmp_path, env={**env, "COURSE_DATA_DIR": str(coursedata.CACHE)},
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    library, suite, from_the_clone = done.stdout.splitlines()
+    assert library == str(source / "embedding_course" / "coursedata.py")
+    assert suite == str(source / "autograder" / "suites" / name / "test_04_embeddings_for_a_task.py")
+    assert from_the_clone == "[]"
 
 
 def run_as_gradescope(bundle, tmp_path, submission, place=None, **env_vars):

@@ -23,7 +23,6 @@ import copy
 import json
 import multiprocessing
 import re
-import sys
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -32,11 +31,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
 
-from autograder.exercises import discover  # noqa: E402
-from autograder.grading import grade_notebook, resolve_devices  # noqa: E402
+from autograder.exercises import discover
+from autograder.grading import grade_notebook, resolve_devices
 
 SOLUTIONS = REPO / "solutions"
 SUITES = REPO / "autograder" / "suites"

@@ -8,14 +8,10 @@ from __future__ import annotations
 import ast
 import json
 import re
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import mutation  # noqa: E402
+import mutation   # tests/mutation.py: pytest puts tests/ on the path, as for conftest
 
 REGION = '''\
     ### BEGIN SOLUTION

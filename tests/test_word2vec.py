@@ -1,13 +1,8 @@
-"""The course's word2vec trainer (book/word2vec.py): both engines learn, the pieces follow word2vec."""
-import sys
-
+"""The course's word2vec trainer (embedding_course/word2vec.py): both engines learn, the pieces follow word2vec."""
 import numpy as np
 import pytest
 
-from conftest import REPO
-
-sys.path.insert(0, str(REPO / "book"))
-import word2vec as w2v  # noqa: E402
+from embedding_course import word2vec as w2v
 
 
 def planted_sentences(seed=0, groups=4, size=8, sentences=1500, length=12):

@@ -12,7 +12,7 @@ submission's model with the grader's own loop (the notebook's Adam, driven call 
 call from here), and the train_epoch, evaluate and train tests use the given
 BagOfWords module, so a bug in one task costs points only in that task.
 
-The real data come from book/coursedata.py (the same fixed split as the chapter);
+The real data come from embedding_course/coursedata.py (the same fixed split as the chapter);
 the grader reads its cache and never downloads anything.
 
 What the worker reports about its own objects (is_parameter, requires_grad, a
@@ -26,13 +26,11 @@ from here (seeded through the notebook's own torch, one Adam, the notebook's
 train_epoch and evaluate), which also keeps train_epoch's and evaluate's bugs out
 of train's points, and with the start.
 """
-import sys
 import time
 
 import numpy as np
 import torch
 
-from autograder import REPO
 from autograder.harness import load_once, named, Mismatch, StudentRaised, TensorData, check_tensor, points, tensor
 from autograder.student import Remote
 
@@ -239,13 +237,10 @@ def sgd_epoch(scores, bias, x, y, lr, batch_size, order):
 @load_once
 def sentiment_data():
     """(x_train, y_train, x_test, y_test, V): the chapter's split, vocabulary from the training sentences."""
-    book = str(REPO / "book")
-    if book not in sys.path:
-        sys.path.insert(0, book)
     import re
     from collections import Counter
 
-    import coursedata
+    from embedding_course import coursedata
     try:
         train_rows, test_rows = coursedata.sentiment_split()
     except coursedata.DataError as e:

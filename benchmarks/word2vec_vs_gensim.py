@@ -1,12 +1,12 @@
-"""Our skip-gram (book/word2vec.py) against gensim 4.4.0's Word2Vec, on the same corpus with the
+"""Our skip-gram (embedding_course/word2vec.py) against gensim 4.4.0's Word2Vec, on the same corpus with the
 same hyperparameters and the same number of threads, plus GloVe 6B 50-d for reference.
 
-    .venv/bin/python book/benchmarks/word2vec_vs_gensim.py [--epochs 5] [--threads 2] [--repeats 2]
+    .venv/bin/python benchmarks/word2vec_vs_gensim.py [--epochs 5] [--threads 2] [--repeats 2]
 
 The two trainers run alternately `--repeats` times each (so that a change of load on the machine
 hits both); the table keeps each one's fastest time and the mean scores over its runs (the scores
 move by about 0.01 from run to run: the threads race). Where a GPU is
-present, our batched torch engine also runs on it. Writes book/benchmarks/word2vec_vs_gensim.json
+present, our batched torch engine also runs on it. Writes benchmarks/word2vec_vs_gensim.json
 (committed; chapter 5 shows it). Run on demand, not part of `make test`: it takes several minutes.
 Needs `make data` first.
 """
@@ -21,14 +21,13 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+import torch
+
+from embedding_course import coursedata
+from embedding_course import word2vec as w2v
+
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-
-import coursedata  # noqa: E402
-import word2vec as w2v  # noqa: E402
 
 
 def main() -> int:

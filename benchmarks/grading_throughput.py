@@ -1,7 +1,7 @@
 """Grading throughput: our sandboxed grader against nbgrader's own autograde,
 on the same class of submissions and the same checks, on the same cores.
 
-    .venv/bin/python book/benchmarks/grading_throughput.py [--students 50] [--jobs 2]
+    .venv/bin/python benchmarks/grading_throughput.py [--students 50] [--jobs 2]
 
 The class: every student submits every exercise; a third submit the solution,
 a third the solution with one classic bug (tests/buggy/), a third the blank
@@ -26,12 +26,10 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO))
+from autograder.notebook import cell_source, nbgrader_meta
+from autograder.sandbox import bwrap_path
 
-from autograder.notebook import cell_source, nbgrader_meta  # noqa: E402
-from autograder.sandbox import bwrap_path  # noqa: E402
-
+REPO = Path(__file__).resolve().parents[1]   # the course: solutions/, exercises/, tests/buggy/
 RESULTS = Path(__file__).with_suffix(".json")
 
 
@@ -88,7 +86,7 @@ def main() -> int:
     names = [n for n in exercises() if not args.exercises or n in args.exercises]
     python = sys.executable
     bindir = str(Path(python).parent)
-    env = {**os.environ, "PATH": bindir + os.pathsep + os.environ["PATH"], "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PATH": bindir + os.pathsep + os.environ["PATH"]}
     with tempfile.TemporaryDirectory(prefix="throughput-") as tmp:
         tmp = Path(tmp)
         # ---- our grader

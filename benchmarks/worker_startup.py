@@ -2,7 +2,7 @@
 (autograder/zygote.py) against a fresh sandboxed interpreter importing numpy
 and torch, which is what every submission cost before the zygote.
 
-    .venv/bin/python book/benchmarks/worker_startup.py [--repeat 15]
+    .venv/bin/python benchmarks/worker_startup.py [--repeat 15]
 
 Each measurement runs until the worker has answered a first call, and includes
 the clean-up that follows it. Writes worker_startup.json beside this file.
@@ -15,15 +15,11 @@ import json
 import os
 import platform
 import statistics
-import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO))
-
-from autograder import sandbox  # noqa: E402
-from autograder.sandbox import Limits, Worker, bwrap_path  # noqa: E402
+from autograder import sandbox
+from autograder.sandbox import Limits, Worker, bwrap_path
 
 RESULTS = Path(__file__).with_suffix(".json")
 CELL = "import numpy as np\nimport torch\n\ndef double(x):\n    return 2 * x\n"

@@ -1,7 +1,7 @@
 """Skip-gram with negative sampling (SGNS), and the word-vector benchmarks.
 
 Shared by chapter 5 (`book/05-word2vec.md`), chapter 6 (through `course_vectors`) and the
-benchmark script (`book/benchmarks/word2vec_vs_gensim.py`), so all train and evaluate alike.
+benchmark script (`benchmarks/word2vec_vs_gensim.py`), so all train and evaluate alike.
 
 The trainer follows word2vec / gensim: vocabulary of words seen at least `min_count` times,
 subsampling of frequent words, a dynamic window, `negative` noise words per (center, context)
@@ -332,7 +332,7 @@ def evaluate(vectors, words: list[str], benchmarks: dict) -> dict:
 
 
 def load_benchmarks() -> dict:
-    import coursedata
+    from embedding_course import coursedata
     return {"wordsim353": coursedata.wordsim353(), "simlex999": coursedata.simlex999(),
             "analogies": coursedata.google_analogies()}
 
@@ -353,7 +353,7 @@ def course_vectors(progress: bool = False) -> tuple[list[str], np.ndarray]:
     word2vec.c, so a retraining differs in the last decimals; threads=1 reproduces bit for bit."""
     import hashlib
     import json
-    import coursedata
+    from embedding_course import coursedata
     key = hashlib.sha256(json.dumps([COURSE_HYPERPARAMETERS, coursedata.SOURCES["brown"]["sha256"],
                                      coursedata.SOURCES["sotu"]["sha256"],
                                      hashlib.sha256(open(__file__, "rb").read()).hexdigest()]).encode()).hexdigest()[:16]

@@ -1,41 +1,25 @@
 """Chapter 6's controlled experiment: random, frozen pretrained and fine-tuned pretrained
 embeddings on chapter 4's sentiment task, as the number of labelled training sentences grows.
 
-    .venv/bin/python book/benchmarks/transfer_curves.py [--seeds 5] [--jobs 2]
-
 Every run trains chapter 4's model (embedding, mean over the real tokens, linear layer) with
 chapter 4's recipe (Adam, lr 0.005, batches of 64) on the first n sentences of a seeded
 permutation of the 8,454 training sentences, and measures the accuracy on the 2,114 held-out
 test sentences, which no run ever trains on. Only the embedding table's start and whether it
-trains differ between conditions. Writes transfer_curves.json beside this file (the config,
-every run's accuracy, versions, date and machine); chapter 6 plots it. Run on demand (about
-8 minutes on 2 cores); not part of `make test` or the book build.
+trains differ between conditions.
+
+`benchmarks/transfer_curves.py` runs the whole grid and writes its JSON file; chapter 6 plots
+that file and re-checks one cell of the grid live with `one_run`.
 """
 from __future__ import annotations
 
-import argparse
-import datetime
-import json
 import math
-import os
-import platform
 import re
-import sys
-import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-
-BOOK = Path(__file__).resolve().parents[1]
-if str(BOOK) not in sys.path:
-    sys.path.insert(0, str(BOOK))
-
-RESULTS = Path(__file__).with_suffix(".json")
 
 CONFIG = {
     "sizes": [100, 300, 1000, 3000, 8454],
@@ -64,7 +48,7 @@ def tokenize(text: str) -> list[str]:
 def task():
     """Chapter 4's data: (itos, word_counts, x_train, y_train, x_test, y_test); the vocabulary
     comes from the text of all training sentences (<pad> 0, words by frequency, <unk> last)."""
-    import coursedata
+    from embedding_course import coursedata
     train_rows, test_rows = coursedata.sentiment_split(seed=0)
     counts = Counter(tok for s, _ in train_rows for tok in tokenize(s))
     itos = ["<pad>"] + [w for w, _ in counts.most_common()] + ["<unk>"]
@@ -147,58 +131,8 @@ def one_run(condition: str, n: int, seed: int, data, matrices: dict) -> float:
 
 
 def pretrained_matrices(itos) -> dict:
-    import coursedata
-    import word2vec
+    from embedding_course import coursedata, word2vec
     glove_words, glove_vectors = coursedata.glove_6b_50d()
     course_words, course_vectors = word2vec.course_vectors()
     return {"glove": aligned_matrix(itos, glove_words, glove_vectors, CONFIG["oov_seed"])[0],
             "course": aligned_matrix(itos, course_words, course_vectors, CONFIG["oov_seed"])[0]}
-
-
-_STATE = {}
-
-
-def _init_worker():
-    torch.set_num_threads(1)
-    data = task()
-    _STATE["data"], _STATE["matrices"] = data, pretrained_matrices(data[0])
-
-
-def _job(args):
-    condition, n, seed = args
-    started = time.perf_counter()
-    return condition, n, seed, one_run(condition, n, seed, _STATE["data"], _STATE["matrices"]), time.perf_counter() - started
-
-
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--jobs", type=int, default=2)
-    args = parser.parse_args(argv)
-    seeds = list(range(args.seeds))
-    jobs = [(c, n, s) for c in CONFIG["conditions"] for n in CONFIG["sizes"] for s in seeds]
-    from tqdm import tqdm
-    started = time.perf_counter()
-    acc = {c: {str(n): [None] * len(seeds) for n in CONFIG["sizes"]} for c in CONFIG["conditions"]}
-    seconds = 0.0
-    with ProcessPoolExecutor(max_workers=args.jobs, initializer=_init_worker) as pool:
-        for c, n, s, a, t in tqdm(pool.map(_job, jobs), total=len(jobs), desc="runs"):
-            acc[c][str(n)][seeds.index(s)] = a
-            seconds += t
-    result = {
-        "config": {**CONFIG, "seeds": seeds, "epochs": {str(n): epochs_for(n) for n in CONFIG["sizes"]}},
-        "accuracy": acc,
-        "seconds": {"wall": round(time.perf_counter() - started, 1), "sum_of_runs": round(seconds, 1),
-                    "jobs": args.jobs, "threads_per_job": 1},
-        "versions": {"python": platform.python_version(), "torch": torch.__version__, "numpy": np.__version__},
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
-                    "cpus": os.cpu_count()},
-    }
-    RESULTS.write_text(json.dumps(result, indent=1) + "\n")
-    print(f"wrote {RESULTS} ({result['seconds']['wall']} s)")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
