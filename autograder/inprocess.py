@@ -11,7 +11,7 @@ from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
 
-from autograder import protocol
+from autograder.inside import protocol
 from autograder.grading import GradingPlugin, suite_dir
 from autograder.sandbox import StudentRaised, _parent_array_hook
 
@@ -90,7 +90,7 @@ class InProcessStudent:
 
     def _plain(self, value):
         # The same plain-data round trip as the sandboxed route, for comparable results.
-        from autograder.worker import tensor_hook
+        from autograder.inside.worker import tensor_hook
         buffers = []
         return protocol.decode(protocol.encode(value, buffers, tensor_hook), buffers, _parent_array_hook)
 

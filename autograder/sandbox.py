@@ -37,10 +37,19 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder import protocol
+from autograder import inside
+from autograder.inside import protocol
 from autograder.text import safe_line, safe_text
 
-WORKER_FILES = ("worker.py", "protocol.py", "zygote.py", "seccomp.py")
+INSIDE_PACKAGE = Path(inside.__file__).parent   # what runs inside, copied into each sandbox
+LAUNCHER = '''\
+# Written by the grader beside a copy of its package autograder/inside. `python -I [-S] FOLDER ARGS`
+# runs this file with FOLDER first on sys.path (the interpreter's own doing, isolated or not),
+# so the package beside it is imported as the package `inside`.
+import os
+from inside import {role}
+{role}.main({args})
+'''
 START_TIMEOUT = 60.0
 # When the grader runs as root, each grading process's sandbox runs as host uid
 # SANDBOX_UID_BASE + the grader's pid: a uid no account and no file has, so the
@@ -259,7 +268,7 @@ def _sandbox_command(worker_dir: str, devices: list[str], limits: Limits) -> lis
         cmd += ["--setenv", key, value]
     cmd += ["--remount-ro", "/", "--remount-ro", "/dev"]
     # -S: the site-packages folders are added by zygote.py from /grader/config.json.
-    return cmd + [interpreter, "-I", "-S", "/grader/zygote.py"]
+    return cmd + [interpreter, "-I", "-S", "/grader"]
 
 
 def _child_env() -> dict:
@@ -423,20 +432,27 @@ def _kill_tree(proc: subprocess.Popen, cgroup: Cgroup):
     cgroup.kill_all()
 
 
-def _copy_worker_files(config: dict | None = None) -> str:
+def _stage_inside(role: str, config: dict | None = None) -> str:
     """A folder with the code that runs beside student code, readable by the sandbox's
-    user, and the parent's settings (config.json), so that none of them appear on a
-    command line the sandbox can read."""
-    folder = tempfile.mkdtemp(prefix="grader-worker-")
+    user: a copy of the package autograder/inside (as `inside`), a launcher (__main__.py)
+    that starts `role` (zygote or worker), and the parent's settings (config.json), so
+    that none of them appear on a command line the sandbox can read."""
+    folder = Path(tempfile.mkdtemp(prefix="grader-worker-"))
     os.chmod(folder, 0o755)
-    here = Path(__file__).parent
-    for name in WORKER_FILES:
-        shutil.copy(here / name, Path(folder) / name)
-        os.chmod(Path(folder) / name, 0o644)
+    package = folder / "inside"
+    package.mkdir(mode=0o755)
+    os.chmod(package, 0o755)
+    for source in sorted(INSIDE_PACKAGE.glob("*.py")):
+        shutil.copy(source, package / source.name)
+        os.chmod(package / source.name, 0o644)
+    args = 'os.path.join(os.path.dirname(__file__), "config.json")' if role == "zygote" else ""
+    files = {"__main__.py": LAUNCHER.format(role=role, args=args)}
     if config is not None:
-        Path(folder, "config.json").write_text(json.dumps(config))
-        os.chmod(Path(folder, "config.json"), 0o644)
-    return folder
+        files["config.json"] = json.dumps(config)
+    for name, text in files.items():
+        (folder / name).write_text(text)
+        os.chmod(folder / name, 0o644)
+    return str(folder)
 
 
 def _memory_bytes(limits: Limits, scratch: int = 0) -> int:
@@ -456,9 +472,9 @@ class PlainProcess:
             warnings.warn("bubblewrap (bwrap) is not installed: student code runs without the sandbox. "
                           "Install it (apt-get install bubblewrap) before grading a class.", stacklevel=3)
             _warned_no_bwrap = True
-        self.dir = _copy_worker_files()
+        self.dir = _stage_inside("worker")
         self.cgroup = Cgroup(limits.max_pids, _memory_bytes(limits))
-        cmd = [sys.executable, "-I", str(Path(self.dir) / "worker.py"), str(fds[0]), str(fds[1])]
+        cmd = [sys.executable, "-I", self.dir, str(fds[0]), str(fds[1])]
         env = {**_child_env(), "HOME": self.dir, "TMPDIR": self.dir, "MPLCONFIGDIR": self.dir}
         user = _unprivileged_user()
         if user:
@@ -507,7 +523,7 @@ class Zygote:
         self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.log = tempfile.TemporaryFile()   # the parent's stderr, outside the sandbox
         _, _, sites = python_layout()
-        self.dir = _copy_worker_files({"control_fd": theirs.fileno(), "site": sites, "user": sandbox_user()})
+        self.dir = _stage_inside("zygote", {"control_fd": theirs.fileno(), "site": sites, "user": sandbox_user()})
         try:
             cmd = _sandbox_command(self.dir, devices, limits)
             # bwrap itself starts with an empty environment: nothing of the grader's reaches the sandbox.

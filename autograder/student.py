@@ -7,7 +7,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from autograder import protocol
+from autograder.inside import protocol
 from autograder.sandbox import START_TIMEOUT, Limits, StudentRaised, Worker, WorkerDied
 from autograder.text import safe_line, safe_text
 

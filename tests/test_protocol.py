@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from autograder import protocol
+from autograder.inside import protocol
 from autograder.sandbox import TensorData, _parent_array_hook
 
 
