@@ -13,7 +13,7 @@ import pytest
 
 from autograder.inside import protocol
 from autograder.grading import GradingPlugin, suite_dir
-from autograder.sandbox import StudentRaised, _parent_array_hook
+from autograder.sandbox import StudentRaised, reply_hook
 
 
 class _Remote:
@@ -92,7 +92,7 @@ class InProcessStudent:
         # The same plain-data round trip as the sandboxed route, for comparable results.
         from autograder.inside.worker import tensor_hook
         buffers = []
-        return protocol.decode(protocol.encode(value, buffers, tensor_hook), buffers, _parent_array_hook)
+        return protocol.decode(protocol.encode(value, buffers, tensor_hook), buffers, reply_hook)
 
     def _finish(self, fn, args, kwargs, keep, what):
         try:

@@ -189,7 +189,7 @@ def sleepers() -> int:
 
 
 def test_fork_bomb_is_contained(hostile):
-    from autograder.sandbox import Cgroup
+    from autograder.sandbox.cgroup import Cgroup
     started = time.monotonic()
     with pytest.raises(WorkerDied):
         hostile.call("fork_bomb")
@@ -261,15 +261,15 @@ def test_nothing_of_one_submission_reaches_the_next():
 def test_a_warm_worker_starts_fast_and_fresh():
     """The second submission's worker is forked, not started: its start is cheap.
     (Not a timing assertion: the count of sandboxes started says it.)"""
-    from autograder import sandbox
+    from autograder.sandbox import live_zygotes
     first = Student([(0, "x = 1\ndef get():\n    return x")], ["cpu"])
     first.call("get")
     first.close()
-    zygotes = list(sandbox._all_zygotes)
+    zygotes = live_zygotes()
     second = Student([(0, "def get():\n    return globals().get('x', 'fresh')")], ["cpu"])
     try:
         assert second.call("get") == "fresh"   # nothing of the first namespace
-        assert list(sandbox._all_zygotes) == zygotes   # the same sandbox served both
+        assert live_zygotes() == zygotes   # the same sandbox served both
     finally:
         second.close()
 
@@ -449,8 +449,8 @@ def test_the_sandbox_runs_as_a_user_of_its_own(probe):
 def test_scratch_files_count_against_the_sandbox_memory(probe):
     """What a submission writes to its tmpfs scratch folders is memory: counted in the sandbox's
     memory cgroup, so the sandbox's whole footprint is bounded, not only each process's."""
-    from autograder import sandbox
-    cgroups = [z.cgroup for z in sandbox._all_zygotes if z.alive()]
+    from autograder.sandbox import live_zygotes
+    cgroups = [z.cgroup for z in live_zygotes() if z.alive()]
     if not cgroups or cgroups[0].memory_used() is None:
         pytest.skip("no memory cgroup here (the grader is not root, or the controller is missing)")
     before = sum(c.memory_used() for c in cgroups)   # the probe's sandbox is one of these

@@ -23,20 +23,20 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 from autograder import sandbox  # noqa: E402
-from autograder.sandbox import Limits, Worker, bwrap_path  # noqa: E402
+from autograder.sandbox import Limits, WorkerClient, bwrap_path  # noqa: E402
 
 RESULTS = Path(__file__).with_suffix(".json")
 CELL = "import numpy as np\nimport torch\n\ndef double(x):\n    return 2 * x\n"
 
 
-def first_call(worker: Worker):
+def first_call(worker: WorkerClient):
     worker.request({"op": "load", "cells": [[0, CELL]]}, 60, "loading")
     worker.request({"op": "call", "target": "double", "method": [], "args": [21], "kwargs": {}}, 20, "calling")
 
 
 def warm(limits: Limits) -> float:
     start = time.perf_counter()
-    worker = Worker(["cpu"], limits)
+    worker = WorkerClient(["cpu"], limits)
     first_call(worker)
     worker.close()
     return time.perf_counter() - start
@@ -45,8 +45,8 @@ def warm(limits: Limits) -> float:
 def cold(limits: Limits) -> float:
     """A new sandbox and interpreter for this one submission, then its worker."""
     start = time.perf_counter()
-    sandbox.shutdown_zygotes()   # no warm sandbox: Worker builds a fresh one
-    worker = Worker(["cpu"], limits)
+    sandbox.shutdown_zygotes()   # no warm sandbox: WorkerClient builds a fresh one
+    worker = WorkerClient(["cpu"], limits)
     first_call(worker)
     worker.close()
     sandbox.shutdown_zygotes()
