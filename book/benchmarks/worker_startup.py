@@ -1,5 +1,5 @@
 """How long a submission's worker takes to start: forked from the warm sandbox
-(autograder/zygote.py) against a fresh sandboxed interpreter importing numpy
+(autograder/inside/zygote.py) against a fresh sandboxed interpreter importing numpy
 and torch, which is what every submission cost before the zygote.
 
     .venv/bin/python book/benchmarks/worker_startup.py [--repeat 15]

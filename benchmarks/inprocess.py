@@ -2,7 +2,9 @@
 student's own kernel. INSECURE by design — the submission can patch anything
 these tests use — and kept only so that a benchmark can compare our sandboxed
 grader with nbgrader's own autograde on the same checks
-(book/benchmarks/grading_throughput.py). Never grade a class with it.
+(book/benchmarks/grading_throughput.py). Never grade a class with it: it lives
+here, outside the grader's package, for that reason (the benchmark's notebooks
+import it as benchmarks.inprocess, with the repository on PYTHONPATH).
 """
 from __future__ import annotations
 
