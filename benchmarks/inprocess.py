@@ -73,6 +73,8 @@ class _Remote:
 class InProcessStudent:
     """Same interface as autograder.student.Student, on a namespace in this process."""
 
+    out_of_budget = False   # read by GradingPlugin before each test; there is no budget here
+
     def __init__(self, namespace: dict):
         self.ns = namespace
 
