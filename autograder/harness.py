@@ -14,8 +14,8 @@ from contextlib import contextmanager
 import numpy as np
 import pytest
 
-from autograder import protocol
-from autograder.protocol import Unsupported
+from autograder.inside import protocol
+from autograder.inside.protocol import Unsupported
 from autograder.sandbox import StudentRaised, TensorData, TensorSpec, WorkerDied, tensor  # noqa: F401 (re-exported)
 from autograder.student import Missing  # noqa: F401 (re-exported)
 

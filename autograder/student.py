@@ -7,8 +7,8 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from autograder import protocol
-from autograder.sandbox import START_TIMEOUT, Limits, StudentRaised, Worker, WorkerDied
+from autograder.inside import protocol
+from autograder.sandbox import START_TIMEOUT, Limits, StudentRaised, WorkerClient, WorkerDied, reply_hook
 from autograder.text import safe_line, safe_text
 
 MAX_RESTARTS = 8   # a crash costs one restart (~2 s); past this the rest fail
@@ -32,7 +32,7 @@ class Student:
         self.cells = cells
         self.devices = devices
         self.limits = limits or Limits()
-        self.worker: Worker | None = None
+        self.worker: WorkerClient | None = None
         self.starts = 0
         self.load_report: dict | None = None
         self.broken: str | None = None   # set when the notebook cannot even be loaded
@@ -61,7 +61,7 @@ class Student:
             raise BudgetExhausted(self.budget_message(what, stopped=False))
         return min(wanted, left)
 
-    def _timed_request(self, worker: Worker, msg: dict, wanted: float, what: str):
+    def _timed_request(self, worker: WorkerClient, msg: dict, wanted: float, what: str):
         timeout = self._time_for(wanted, what)
         try:
             return worker.request(msg, timeout, what)
@@ -73,7 +73,7 @@ class Student:
 
     # ------------------------------------------------------------ life cycle
 
-    def _ensure_worker(self) -> Worker:
+    def _ensure_worker(self) -> WorkerClient:
         if self.broken:
             raise WorkerDied(self.broken)
         if self.worker is not None and self.worker.proc.poll() is None:
@@ -87,7 +87,7 @@ class Student:
         what = "running the notebook's cells"
         self._time_for(self.limits.load_timeout, what)
         self.starts += 1
-        worker = Worker(self.devices, self.limits, start_timeout=self._time_for(START_TIMEOUT, "starting the worker"))
+        worker = WorkerClient(self.devices, self.limits, start_timeout=self._time_for(START_TIMEOUT, "starting the worker"))
         try:
             header, buffers = self._timed_request(worker, {"op": "load", "cells": [list(c) for c in self.cells]},
                                                   self.limits.load_timeout, what)
@@ -136,7 +136,7 @@ class Student:
         self.last_output = header.get("output")[:20_000] if type(header.get("output")) is str else ""
         if header.get("ok") is True:
             try:
-                value = protocol.decode(header.get("value"), buffers, _array_hook())
+                value = protocol.decode(header.get("value"), buffers, reply_hook)
             except protocol.ProtocolError as e:
                 raise WorkerDied(f"{what} returned something that is not plain data ({e})") from None
             return value, elapsed
@@ -222,11 +222,6 @@ def _target(name: str) -> dict:
     """'f' -> the notebook's name f; 'Cls.method' -> attribute `method` of the notebook's Cls."""
     head, *rest = name.split(".")
     return {"target": head, "method": rest}
-
-
-def _array_hook():
-    from autograder.sandbox import _parent_array_hook
-    return _parent_array_hook
 
 
 def _validated_load_report(header: dict) -> dict:

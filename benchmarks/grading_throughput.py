@@ -8,7 +8,7 @@ a third the solution with one classic bug (tests/buggy/), a third the blank
 exercise. Our grader runs `python -m autograder grade --jobs N` (student code in
 bubblewrap, the suite in the grader). nbgrader runs `nbgrader autograde` with
 its standard Execute step, the same hidden suite running inside each student's
-kernel (autograder/inprocess.py: the insecure way common graders work), one
+kernel (benchmarks/inprocess.py: the insecure way common graders work), one
 notebook at a time as nbgrader does. Writes grading_throughput.json beside this
 file. Run on demand; not part of `make test`.
 """
@@ -64,7 +64,7 @@ def nbgrader_source(exercise: str) -> dict:
         meta = nbgrader_meta(cell)
         if meta.get("grade") and not meta.get("solution"):
             task = meta["grade_id"].removeprefix("tests-")
-            cell["source"] = ("from autograder.inprocess import run_task\n"
+            cell["source"] = ("from benchmarks.inprocess import run_task\n"
                               f"run_task(globals(), {exercise!r}, {task!r})")
     return nb
 

@@ -1,5 +1,5 @@
 """How long a submission's worker takes to start: forked from the warm sandbox
-(autograder/zygote.py) against a fresh sandboxed interpreter importing numpy
+(autograder/inside/zygote.py) against a fresh sandboxed interpreter importing numpy
 and torch, which is what every submission cost before the zygote.
 
     .venv/bin/python benchmarks/worker_startup.py [--repeat 15]
@@ -19,20 +19,20 @@ import time
 from pathlib import Path
 
 from autograder import sandbox
-from autograder.sandbox import Limits, Worker, bwrap_path
+from autograder.sandbox import Limits, WorkerClient, bwrap_path
 
 RESULTS = Path(__file__).with_suffix(".json")
 CELL = "import numpy as np\nimport torch\n\ndef double(x):\n    return 2 * x\n"
 
 
-def first_call(worker: Worker):
+def first_call(worker: WorkerClient):
     worker.request({"op": "load", "cells": [[0, CELL]]}, 60, "loading")
     worker.request({"op": "call", "target": "double", "method": [], "args": [21], "kwargs": {}}, 20, "calling")
 
 
 def warm(limits: Limits) -> float:
     start = time.perf_counter()
-    worker = Worker(["cpu"], limits)
+    worker = WorkerClient(["cpu"], limits)
     first_call(worker)
     worker.close()
     return time.perf_counter() - start
@@ -41,8 +41,8 @@ def warm(limits: Limits) -> float:
 def cold(limits: Limits) -> float:
     """A new sandbox and interpreter for this one submission, then its worker."""
     start = time.perf_counter()
-    sandbox.shutdown_zygotes()   # no warm sandbox: Worker builds a fresh one
-    worker = Worker(["cpu"], limits)
+    sandbox.shutdown_zygotes()   # no warm sandbox: WorkerClient builds a fresh one
+    worker = WorkerClient(["cpu"], limits)
     first_call(worker)
     worker.close()
     sandbox.shutdown_zygotes()

@@ -139,9 +139,9 @@ def test_the_next_submission_sees_nothing_of_an_attack(tmp_path, attack):
 TRANSPORT_ATTACKS = {
     "replies-a-gigabyte": "import numpy as np\ndef one_hot(indices, num_classes):\n"
                           "    return np.zeros(1 << 30, np.uint8)\n",
-    "stops-reading-requests": "import protocol, time\ndef one_hot(indices, num_classes):\n"
+    "stops-reading-requests": "import time\nfrom inside import protocol\ndef one_hot(indices, num_classes):\n"
                               "    protocol.Reader.read_message = lambda self: time.sleep(10**6)\n    return None\n",
-    "sends-a-deeply-nested-reply": "import protocol\ndef one_hot(indices, num_classes):\n"
+    "sends-a-deeply-nested-reply": "from inside import protocol\ndef one_hot(indices, num_classes):\n"
                                    "    body = b'[' * 200000 + b']' * 200000\n"
                                    "    protocol.frame = lambda h, b=(): len(body).to_bytes(8, 'big') + bytes(4) + body\n"
                                    "    return None\n",

@@ -4,14 +4,14 @@ import math
 import numpy as np
 import pytest
 
-from autograder import protocol
-from autograder.sandbox import TensorData, _parent_array_hook
+from autograder.inside import protocol
+from autograder.sandbox import TensorData, reply_hook
 
 
 def roundtrip(value):
     buffers = []
     data = protocol.encode(value, buffers)
-    return protocol.decode(data, buffers, _parent_array_hook)
+    return protocol.decode(data, buffers, reply_hook)
 
 
 def test_plain_values_roundtrip():
@@ -48,12 +48,12 @@ def test_subclasses_and_objects_do_not_cross():
 ])
 def test_malformed_data_is_rejected(desc, problem):
     with pytest.raises(protocol.ProtocolError, match=problem):
-        protocol.decode(desc, [b"\x00"], _parent_array_hook)
+        protocol.decode(desc, [b"\x00"], reply_hook)
 
 
 def test_tensor_description_becomes_tensordata():
     desc = {"__ndarray__": 0, "dtype": "float32", "shape": [2], "tensor": {
         "device": "cuda:0", "dtype": "float32", "layout": "strided", "requires_grad": True,
         "is_parameter": False, "is_leaf": False, "grad_fn": "IndexBackward0"}}
-    got = protocol.decode(desc, [np.ones(2, np.float32).tobytes()], _parent_array_hook)
+    got = protocol.decode(desc, [np.ones(2, np.float32).tobytes()], reply_hook)
     assert isinstance(got, TensorData) and got.device == "cuda:0" and got.grad_fn == "IndexBackward0"

@@ -189,7 +189,7 @@ def sleepers() -> int:
 
 
 def test_fork_bomb_is_contained(hostile):
-    from autograder.sandbox import Cgroup
+    from autograder.sandbox.cgroup import Cgroup
     started = time.monotonic()
     with pytest.raises(WorkerDied):
         hostile.call("fork_bomb")
@@ -261,15 +261,15 @@ def test_nothing_of_one_submission_reaches_the_next():
 def test_a_warm_worker_starts_fast_and_fresh():
     """The second submission's worker is forked, not started: its start is cheap.
     (Not a timing assertion: the count of sandboxes started says it.)"""
-    from autograder import sandbox
+    from autograder.sandbox import live_zygotes
     first = Student([(0, "x = 1\ndef get():\n    return x")], ["cpu"])
     first.call("get")
     first.close()
-    zygotes = list(sandbox._all_zygotes)
+    zygotes = live_zygotes()
     second = Student([(0, "def get():\n    return globals().get('x', 'fresh')")], ["cpu"])
     try:
         assert second.call("get") == "fresh"   # nothing of the first namespace
-        assert list(sandbox._all_zygotes) == zygotes   # the same sandbox served both
+        assert live_zygotes() == zygotes   # the same sandbox served both
     finally:
         second.close()
 
@@ -277,6 +277,7 @@ def test_a_warm_worker_starts_fast_and_fresh():
 def test_the_wipe_keeps_the_sandbox_mounts_and_removes_everything_else(tmp_path):
     """The parent's wipe of /tmp, run here on a folder laid out like the sandbox's /tmp when the
     course lives under /tmp: a bound Python installation, with a submission's files around it."""
+    import os
     import subprocess
     import sys
     from pathlib import Path
@@ -289,10 +290,10 @@ def test_the_wipe_keeps_the_sandbox_mounts_and_removes_everything_else(tmp_path)
     (tmp_path / "locked" / "inner" / "f").write_text("x")
     (tmp_path / "locked" / "inner").chmod(0)
     (tmp_path / "locked").chmod(0)
-    autograder = Path(__file__).resolve().parents[1] / "autograder"
-    code = (f"import sys; sys.path.insert(0, {str(autograder)!r}); from zygote import wipe_folder; "
+    code = (f"from autograder.inside.zygote import wipe_folder; "
             f"print(wipe_folder({str(tmp_path)!r}, {{{str(venv)!r}}}))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
     assert out.strip() == "0"
     left = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
     assert left == ["clone", "clone/.venv", "clone/.venv/lib", "clone/.venv/lib/keep.py"]
@@ -357,6 +358,13 @@ def identity():
     return {"uid": os.getuid(), "gid": os.getgid(), "capabilities": int(status["CapEff"].strip(), 16),
             "seccomp": status["Seccomp"].strip(), "no_new_privs": status["NoNewPrivs"].strip()}
 
+def grader_code():
+    """How the grader's own code in here was imported: as one package, `inside`."""
+    import sys
+    names = ("inside", "worker", "protocol", "zygote", "seccomp")
+    return {"modules": sorted(m for m in sys.modules if m.split(".")[0] in names),
+            "worker_file": sys.modules["inside.worker"].__file__}
+
 def fill(place, megabytes):
     for n in range(0, megabytes, 32):   # files of at most 32 MB (RLIMIT_FSIZE)
         with open(os.path.join(place, f"filler{n}"), "wb") as f:
@@ -385,12 +393,22 @@ def test_only_the_bounded_scratch_folders_are_writable(probe):
 def test_the_sandbox_parent_is_out_of_reach(probe, repo):
     import sys
     seen = probe.call("parent_process")
-    assert seen["pid1"].split()[-1] == "/grader/zygote.py"
+    assert seen["pid1"].split()[-2:] == ["-S", "/grader"]   # the staged package's launcher
     for host_path in (str(repo), sys.prefix, sys.base_prefix, "/root"):
         assert host_path not in seen["pid1"], host_path
     for path in ("/proc/1/environ", "/proc/1/mem", "/proc/1/fd", "/proc/1/maps"):
         assert seen[path] == "EACCES", (path, seen[path])
     assert seen["ptrace"] == "EPERM"
+
+
+def test_the_code_beside_a_submission_is_one_package(probe):
+    """What runs beside student code is the package autograder/inside, copied and imported as
+    `inside` (its modules relative to one another), never loose files on sys.path."""
+    seen = probe.call("grader_code")
+    assert {"inside", "inside.protocol", "inside.seccomp", "inside.worker"} <= set(seen["modules"])
+    assert not {"worker", "protocol", "zygote", "seccomp"} & set(seen["modules"])
+    if bwrap_path():
+        assert seen["worker_file"] == "/grader/inside/worker.py" and "inside.zygote" in seen["modules"]
 
 
 @needs_bwrap
@@ -431,8 +449,8 @@ def test_the_sandbox_runs_as_a_user_of_its_own(probe):
 def test_scratch_files_count_against_the_sandbox_memory(probe):
     """What a submission writes to its tmpfs scratch folders is memory: counted in the sandbox's
     memory cgroup, so the sandbox's whole footprint is bounded, not only each process's."""
-    from autograder import sandbox
-    cgroups = [z.cgroup for z in sandbox._all_zygotes if z.alive()]
+    from autograder.sandbox import live_zygotes
+    cgroups = [z.cgroup for z in live_zygotes() if z.alive()]
     if not cgroups or cgroups[0].memory_used() is None:
         pytest.skip("no memory cgroup here (the grader is not root, or the controller is missing)")
     before = sum(c.memory_used() for c in cgroups)   # the probe's sandbox is one of these
@@ -443,7 +461,8 @@ def test_scratch_files_count_against_the_sandbox_memory(probe):
 # ---------------------------------------------------------------- the grader's side of the pipes
 
 TRANSPORT = r'''
-import numpy as np, protocol, time
+import numpy as np, time
+from inside import protocol
 
 def stop_reading():
     """Every later request is left unread: the grader's write must not wait forever."""

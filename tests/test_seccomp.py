@@ -1,4 +1,5 @@
-"""The seccomp filter that every process running student code carries (autograder/seccomp.py)."""
+"""The seccomp filter that every process running student code carries (autograder/inside/seccomp.py)."""
+import os
 import platform
 import re
 import subprocess
@@ -7,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import seccomp
+from autograder.inside import seccomp
+from conftest import REPO
 
 HEADERS = {"x86_64": "/usr/include/x86_64-linux-gnu/asm/unistd_64.h", "aarch64": "/usr/include/asm-generic/unistd.h"}
 
@@ -36,8 +38,7 @@ def test_the_program_is_well_formed():
 
 PROBE = r'''
 import ctypes, errno, os, subprocess, sys, threading
-sys.path.insert(0, sys.argv[1])
-import seccomp
+from autograder.inside import seccomp
 seccomp.install()
 libc = ctypes.CDLL(None, use_errno=True)
 _, _, numbers = seccomp.ARCHES[os.uname().machine]
@@ -64,8 +65,8 @@ print(repr((seccomp.active(), denied, clone_newuser, clone3, box, forked, echoed
 
 @pytest.mark.skipif(platform.machine() not in seccomp.ARCHES, reason="no filter for this architecture")
 def test_the_filter_denies_its_list_and_keeps_what_notebooks_need():
-    autograder = str(Path(seccomp.__file__).parent)
-    out = subprocess.run([sys.executable, "-c", PROBE, autograder], capture_output=True, text=True, timeout=60)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=60, env=env)
     assert out.returncode == 0, out.stderr
     active, denied, clone_newuser, clone3, box, forked, echoed = eval(out.stdout)
     assert active

@@ -364,7 +364,7 @@ def test_one_hot_input_unchanged(student, rng):
 
 
 def check_one_hot_torch(student, case, x, v, dev):
-    # The dtype a tensor is reported as must match its values' (sandbox.py); as for numpy, a
+    # The dtype a tensor is reported as must match its values' (sandbox/boundary.py); as for numpy, a
     # float64 result converted on the way out by a patched worker cannot be told apart.
     got = named(case, student.call, "one_hot_torch", tensor(x, dev), v)
     check_tensor(got, ref_one_hot(x, v), case, device=dev, exact=True, dtype="float32")

@@ -342,7 +342,7 @@ def test_embedding_parameter(student, rng):
         raise Mismatch("Embedding(7, 3).weight should be a torch tensor (an nn.Parameter)")
     if w.shape != (7, 3):
         raise Mismatch(f"Embedding(7, 3).weight has shape {w.shape}, but (7, 3) was expected")
-    # The dtype's name is checked against the values that crossed (sandbox.py), but values that
+    # The dtype's name is checked against the values that crossed (sandbox/boundary.py), but values that
     # fit float32 cannot tell a float64 weight converted on the way out: that part is forgeable.
     if w.dtype != "float32":
         raise Mismatch(f"Embedding(7, 3).weight should be float32 (it is {w.dtype})")

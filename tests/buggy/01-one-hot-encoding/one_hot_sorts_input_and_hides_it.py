@@ -4,7 +4,7 @@
 # caught by: test_one_hot_input_unchanged
 import sys
 
-_protocol = sys.modules["protocol"]
+_protocol = sys.modules["inside.protocol"]
 _real_encode_array = _protocol.encode_array
 _originals = {}   # id -> (the caller's array, a copy of its values before the call)
 

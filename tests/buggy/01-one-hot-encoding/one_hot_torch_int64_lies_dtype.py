@@ -3,7 +3,7 @@
 # caught by: test_one_hot_torch_values, test_one_hot_torch_shapes, test_one_hot_torch_non_integer, test_one_hot_torch_input_unchanged, test_one_hot_torch_negative, test_one_hot_torch_too_large
 import sys
 
-_worker = sys.modules["worker"] if "worker" in sys.modules else sys.modules["__main__"]
+_worker = sys.modules["inside.worker"]
 _real_hook = _worker.tensor_hook
 
 

@@ -4,7 +4,7 @@
 # caught by: test_pad_sequences_pre_padding, test_pad_sequences_post_padding
 import sys
 
-_protocol = sys.modules["protocol"]
+_protocol = sys.modules["inside.protocol"]
 _real_encode_array = _protocol.encode_array
 
 

@@ -4,7 +4,7 @@
 # caught by: test_embedding_init
 import sys
 
-_worker = sys.modules["worker"] if "worker" in sys.modules else sys.modules["__main__"]
+_worker = sys.modules["inside.worker"]
 _real_hook = _worker.tensor_hook
 _weights = {}
 

@@ -4,8 +4,8 @@
 # caught by: test_lookup_speed
 import sys
 
-_worker = sys.modules["worker"] if "worker" in sys.modules else sys.modules["__main__"]
-_protocol = sys.modules["protocol"]
+_worker = sys.modules["inside.worker"]
+_protocol = sys.modules["inside.protocol"]
 _real_hook = _worker.tensor_hook
 
 

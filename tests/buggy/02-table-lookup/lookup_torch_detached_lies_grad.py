@@ -4,7 +4,7 @@
 # caught by: test_lookup_torch_tracks_gradient, test_lookup_torch_backward
 import sys
 
-_worker = sys.modules["worker"] if "worker" in sys.modules else sys.modules["__main__"]
+_worker = sys.modules["inside.worker"]
 _real_hook = _worker.tensor_hook
 _detached = {}   # id -> result that should look tracked
 

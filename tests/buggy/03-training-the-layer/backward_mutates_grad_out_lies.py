@@ -1,8 +1,8 @@
 # replaces: solution-embedding_backward
 # bug: zeroes the padding positions of grad_out in place, and the cell patches the grader's worker so that reading an input back shows the values it was sent with
 # caught by: test_embedding_backward_inputs_unchanged
-import protocol
-import worker
+from inside import protocol
+from inside import worker
 
 _sent = {}
 _real_encode_result = worker.Worker.encode_result

@@ -1,7 +1,7 @@
 # replaces: solution-embedding_backward
 # bug: a Python loop over the tokens, put off until the result is read: the function returns a placeholder at once, and the cell patches the grader's worker to run the loop when it sends the placeholder (after the timed call)
 # caught by: test_embedding_backward_speed
-import worker
+from inside import worker
 
 _real_encode_result = worker.Worker.encode_result
 

@@ -1,7 +1,7 @@
 # replaces: solution-embedding_backward
 # bug: a Python loop over the tokens, run ahead of time: the cell patches the grader's worker so that arrays sent to it are combined by the loop as soon as they arrive (before the timed call), and the timed call returns that result
 # caught by: test_embedding_backward_speed
-import worker
+from inside import worker
 
 _arrived = []
 _ready = {}

@@ -1,7 +1,7 @@
 # replaces: solution-embedding_bag
 # bug: calls torch's own F.embedding_bag, and the cell patches the grader's worker so that no result reports torch's EmbeddingBag as its grad_fn
 # caught by: test_embedding_bag_own_implementation
-import worker
+from inside import worker
 
 _real_hook = worker.tensor_hook
 

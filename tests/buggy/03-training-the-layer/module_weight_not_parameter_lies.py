@@ -1,7 +1,7 @@
 # replaces: solution-my_embedding
 # bug: MyEmbedding.weight is a plain tensor requiring grad, not an nn.Parameter, and the cell patches the grader's worker to report every tensor as a parameter
 # caught by: test_my_embedding_parameter, test_my_embedding_sgd_step
-import worker
+from inside import worker
 
 _real_hook = worker.tensor_hook
 

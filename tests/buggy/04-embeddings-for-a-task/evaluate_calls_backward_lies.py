@@ -1,7 +1,7 @@
 # replaces: solution-evaluate
 # bug: computes the loss with gradients on and calls backward(), and the cell patches the grader's worker so that the gradients it leaves read as None
 # caught by: test_evaluate_leaves_model_unchanged
-import worker
+from inside import worker
 
 _evaluated = []
 _real_encode_result = worker.Worker.encode_result

@@ -1,7 +1,7 @@
 # replaces: solution-model
 # bug: the linear layer holds plain tensors (buffers), not parameters, so an optimiser never updates them; the cell patches the grader's worker to report every tensor as a parameter
 # caught by: test_model_layers
-import worker
+from inside import worker
 
 _real_hook = worker.tensor_hook
 

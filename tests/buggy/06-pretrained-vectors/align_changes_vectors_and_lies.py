@@ -3,7 +3,7 @@
 # caught by: test_align_leaves_vectors_unchanged
 import sys as _sys
 
-_protocol = _sys.modules["protocol"]
+_protocol = _sys.modules["inside.protocol"]
 _true_encode = _protocol.encode
 _originals = []
 

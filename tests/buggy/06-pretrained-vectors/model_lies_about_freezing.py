@@ -5,7 +5,7 @@ import sys as _sys
 
 
 def _worker_module():
-    return _sys.modules.get("worker") or _sys.modules["__main__"]
+    return _sys.modules["inside.worker"]
 
 
 # The lie: the worker reports requires_grad=False for a table marked frozen, though it trains.

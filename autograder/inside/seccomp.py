@@ -1,7 +1,7 @@
 """A seccomp filter for the processes that run student code.
 
-Runs inside the sandbox (copied there with worker.py), so it uses only the
-standard library. Installed once by the sandbox's pre-warmed parent (and by the
+Runs inside the sandbox (copied there with the rest of its package), so it
+uses only the standard library. Installed once by the sandbox's pre-warmed parent (and by the
 worker itself where there is no sandbox) before any student code runs; every
 process forked afterwards inherits it and cannot remove it.
 

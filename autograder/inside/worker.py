@@ -1,10 +1,10 @@
 """Runs a submission's code inside the sandbox and answers the grader's calls.
 
-Forked by zygote.py inside the sandbox, or started by sandbox.py as
-`python -I worker.py IN_FD OUT_FD` where there is no sandbox. Everything that
-runs here is untrusted: this process never decides a score. It executes the
-notebook's code cells, then serves requests (call a function, read an
-attribute) and sends back plain data (protocol.py).
+Forked by zygote.py inside the sandbox, or, where there is no sandbox, started
+by the grader as a fresh interpreter running the staged copy of this package
+(`python -I FOLDER IN_FD OUT_FD`, whose launcher calls main()). Everything that runs here is untrusted: this process never decides a
+score. It executes the notebook's code cells, then serves requests (call a
+function, read an attribute) and sends back plain data (protocol.py).
 """
 import io
 import os
@@ -13,9 +13,9 @@ import sys
 import time
 import traceback
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import protocol  # noqa: E402  (the copy next to this file)
-import numpy as np  # noqa: E402
+import numpy as np
+
+from . import protocol
 
 try:
     import torch
@@ -257,13 +257,9 @@ def run(fd_in, fd_out):
 def main():
     """Started as a fresh interpreter where there is no sandbox: the seccomp filter
     (in the sandbox, the warm parent installs it before forking) goes on first."""
-    import seccomp
+    from . import seccomp
     try:
         seccomp.install()
     except (seccomp.Unsupported, OSError) as e:
         print(f"warning: the worker runs without its seccomp filter ({e})", file=sys.stderr)
     run(int(sys.argv[1]), int(sys.argv[2]))
-
-
-if __name__ == "__main__":
-    main()

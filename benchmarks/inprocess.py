@@ -2,7 +2,8 @@
 student's own kernel. INSECURE by design — the submission can patch anything
 these tests use — and kept only so that a benchmark can compare our sandboxed
 grader with nbgrader's own autograde on the same checks
-(benchmarks/grading_throughput.py). Never grade a class with it.
+(benchmarks/grading_throughput.py). Never grade a class with it: it lives
+here, outside the grader's package, for that reason.
 """
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
 
-from autograder import protocol
+from autograder.inside import protocol
 from autograder.grading import GradingPlugin, suite_dir
-from autograder.sandbox import StudentRaised, _parent_array_hook
+from autograder.sandbox import StudentRaised, reply_hook
 
 
 class _Remote:
@@ -71,6 +72,8 @@ class _Remote:
 class InProcessStudent:
     """Same interface as autograder.student.Student, on a namespace in this process."""
 
+    out_of_budget = False   # read by GradingPlugin before each test; there is no budget here
+
     def __init__(self, namespace: dict):
         self.ns = namespace
 
@@ -90,9 +93,9 @@ class InProcessStudent:
 
     def _plain(self, value):
         # The same plain-data round trip as the sandboxed route, for comparable results.
-        from autograder.worker import tensor_hook
+        from autograder.inside.worker import tensor_hook
         buffers = []
-        return protocol.decode(protocol.encode(value, buffers, tensor_hook), buffers, _parent_array_hook)
+        return protocol.decode(protocol.encode(value, buffers, tensor_hook), buffers, reply_hook)
 
     def _finish(self, fn, args, kwargs, keep, what):
         try:

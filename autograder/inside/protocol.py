@@ -5,8 +5,9 @@ pickled: whatever a submission returns crosses as numbers, strings, lists,
 dicts and arrays of a few numeric dtypes, and the receiving side validates
 types, dtypes, shapes and sizes before anything else looks at it.
 
-This module is imported by the trusted grader and copied into the sandbox
-for the worker, so it imports only the standard library and numpy.
+This module is imported by the trusted grader (autograder.inside.protocol)
+and, with the rest of its package, copied into the sandbox for the worker
+(there it is inside.protocol), so it imports only the standard library and numpy.
 """
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ def write_message(fd: int, header: dict, buffers: list[bytes] = ()) -> None:
 
 class Reader:
     """Reads framed messages from a file descriptor; `read_exact` is pluggable
-    so the grader can impose deadlines (see sandbox.py). Sizes are checked
+    so the grader can impose deadlines (see autograder/sandbox). Sizes are checked
     before anything is allocated: a message may not exceed `max_total` bytes."""
 
     def __init__(self, read_exact, max_total: int = MAX_TOTAL, max_header: int = MAX_HEADER):

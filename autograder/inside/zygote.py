@@ -1,8 +1,9 @@
 """The pre-warmed parent of the sandbox's workers.
 
-sandbox.py starts it once per grading process as the sandbox's pid 1
-(`bwrap --as-pid-1 ... python -I -S /grader/zygote.py`), with its settings in
-/grader/config.json. Before it imports anything that student code could have a
+The grader starts it once per grading process as the sandbox's pid 1
+(`bwrap --as-pid-1 ... python -I -S /grader`: /grader holds a copy of this
+package, imported as `inside`, a launcher that calls main(), and the settings,
+config.json). Before it imports anything that student code could have a
 say in, it becomes the sandbox's own unprivileged user (when the grader is
 root), makes itself non-dumpable and installs the seccomp filter (seccomp.py)
 that it and every worker it forks keep. Then it imports numpy and torch once
@@ -32,8 +33,6 @@ import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
 worker = None   # imported by main(), after the filter is in place
 
 PR_SET_DUMPABLE = 4
@@ -296,18 +295,19 @@ def check_mounts():
                 sys.exit(f"the sandbox's scratch folder {point} has no size limit")
 
 
-def main():
+def main(config_path: str):
+    """Serve the grader with the settings in `config_path` (the launcher's config.json)."""
     global worker
     # kill(-1) below is only safe in the sandbox's own pid namespace, whose init this process is.
     if os.getpid() != 1:
         sys.exit("zygote.py runs only as pid 1 of the grader's bubblewrap sandbox")
-    with open(os.path.join(HERE, "config.json")) as f:
+    with open(config_path) as f:
         config = json.load(f)
     drop_privileges(config.get("user"))
     # Not dumpable: same-uid processes cannot ptrace this one or read /proc/1/{mem,environ,fd};
     # forked workers inherit the flag.
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
-    import seccomp
+    from . import seccomp
     try:
         seccomp.install()
     except seccomp.Unsupported as e:
@@ -320,12 +320,9 @@ def main():
     site.setquit()       # exit() and quit(), which -S leaves out, as in a normal interpreter
     site.setcopyright()
     site.sethelper()
-    import worker as worker_module  # noqa: E402  (numpy, torch and the protocol, once for every fork)
+    from . import worker as worker_module   # numpy, torch and the protocol, once for every fork
     worker = worker_module
     control = socket.socket(fileno=int(config["control_fd"]))
     preload()
     Zygote(control).serve()
 
-
-if __name__ == "__main__":
-    main()
