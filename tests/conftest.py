@@ -7,7 +7,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 
-from autograder.exercises import discover, released_path, solution_path  # noqa: E402 (needs REPO on sys.path)
+from autograder.exercises import discover, released_path, solution_path
 
 # Every exercise that has a hidden suite and a solution notebook.
 EXERCISES = discover(REPO)
