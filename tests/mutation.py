@@ -45,7 +45,6 @@ import hashlib
 import io
 import json
 import multiprocessing
-import os
 import random
 import re
 import sys
@@ -55,7 +54,7 @@ import tokenize
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -638,7 +637,7 @@ def run_jobs(jobs: dict, workers: int, progress=None, on_result=None) -> dict:
     """jobs: key -> (notebook path, task). Returns key -> result. A grading process that dies
     takes the pool down: the unfinished jobs are retried in a new pool, twice at most."""
     results, pending = {}, dict(jobs)
-    for attempt in range(3):
+    for _attempt in range(3):
         if not pending:
             break
         try:

@@ -1,6 +1,5 @@
 """The built website (`make book` writes _build/html), checked as a product."""
 import json
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup

@@ -42,8 +42,9 @@ def test_same_submission_twice_same_record(tmp_path):
     for name in ("a", "b"):
         shutil.copy(solution("02-table-lookup"), tmp_path / f"{name}.ipynb")
     shutil.copy(exercise("02-table-lookup"), tmp_path / "c.ipynb")
-    done = run_grader("grade", tmp_path, "--device", "cpu", "--jobs", "2", "--json", tmp_path / "out" / "g.json")
+    run_grader("grade", tmp_path, "--device", "cpu", "--jobs", "2", "--json", tmp_path / "out" / "g.json")
     a, b, c = load_json(tmp_path / "out" / "g.json")
-    strip = lambda r: {k: v for k, v in r.items() if k != "notebook"}
+    def strip(r):
+        return {k: v for k, v in r.items() if k != "notebook"}
     assert strip(a) == strip(b) and a["score"] == a["max_score"]
     assert c["score"] == 0

@@ -30,10 +30,11 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-
 from autograder.exercises import discover
 from autograder.grading import grade_notebook, resolve_devices
+
+REPO = Path(__file__).resolve().parents[1]
+
 
 SOLUTIONS = REPO / "solutions"
 SUITES = REPO / "autograder" / "suites"

@@ -3,7 +3,7 @@ test_book.py), the instructor edition (`make book-instructor`) has the course an
 notebook rendered as a page."""
 import pytest
 
-from conftest import EXERCISES, REPO, solution
+from conftest import EXERCISES, solution
 from test_exercises import solution_lines
 from website import INSTRUCTOR, STUDENT, html_pages, soup, toc_docs
 

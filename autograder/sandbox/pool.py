@@ -271,7 +271,7 @@ def live_zygotes() -> list[ZygoteClient]:
 def fork_worker(devices: list[str], limits: Limits, fds: tuple[int, int]) -> ForkedProcess:
     """A worker on the pipes `fds` (its ends: requests in, replies out), forked by a warm
     sandbox's parent; a sandbox found broken is replaced once."""
-    for attempt in range(2):
+    for _attempt in range(2):
         err_r, err_w = os.pipe()
         try:
             zygote = _acquire_zygote(devices, limits)

@@ -34,7 +34,7 @@ def stage(role: str, config: dict | None = None) -> str:
     folder = Path(tempfile.mkdtemp(prefix="grader-worker-"))
     os.chmod(folder, 0o755)
     shutil.copytree(INSIDE_PACKAGE, folder / STAGED_NAME, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    for root, dirs, files in os.walk(folder / STAGED_NAME):
+    for root, _dirs, files in os.walk(folder / STAGED_NAME):
         os.chmod(root, 0o755)
         for name in files:
             os.chmod(os.path.join(root, name), 0o644)

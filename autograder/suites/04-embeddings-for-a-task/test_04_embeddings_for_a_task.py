@@ -436,7 +436,7 @@ def test_model_learns(student, devices):
         opt = named(what, student.new, "Adam", m.call("parameters", keep=True), lr=LEARN_LR)
         started = time.perf_counter()
         with student.time_limit(20):
-            for epoch in range(LEARN_EPOCHS):
+            for _epoch in range(LEARN_EPOCHS):
                 order = rng.permutation(len(x_train))
                 for start in range(0, len(order), LEARN_BATCH):
                     batch = order[start:start + LEARN_BATCH]
