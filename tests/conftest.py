@@ -70,3 +70,39 @@ def notebook_with(base: Path, dest: Path, *, replace: dict | None = None, append
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO
+
+
+# ---------------------------------------------------------------- tiers: what the markers need
+
+# pyproject.toml registers the markers; `make check` leaves out slow, site and browser tests.
+SITES = {"student": (REPO / "_build" / "html", "make book"),
+         "instructor": (REPO / "_build" / "instructor" / "_build" / "html", "make book-instructor")}
+
+
+def chromium_path() -> str | None:
+    import shutil
+    found = shutil.which("chromium") or "/usr/bin/chromium"
+    return found if Path(found).exists() else None
+
+
+def pytest_runtest_setup(item):
+    """A test that needs what is not there fails, saying what to run: the full tier must not pass
+    by skipping. Only the sandbox's isolation tests are skipped without bubblewrap (outside CI),
+    as the grader itself then runs with process limits only."""
+    for marker in item.iter_markers("site"):
+        for name in marker.args or ("student",):
+            site, command = SITES[name]
+            if not (site / "index.html").exists():
+                pytest.fail(f"the {name} site is not built ({site.relative_to(REPO)}): run `{command}` "
+                            "(or leave the site tests out: -m 'not site')", pytrace=False)
+    if item.get_closest_marker("browser") and chromium_path() is None:
+        pytest.fail("Chromium is not installed (Debian/Ubuntu: apt-get install chromium chromium-driver; "
+                    "or leave the browser tests out: -m 'not browser')", pytrace=False)
+    if item.get_closest_marker("sandbox"):
+        from autograder.sandbox import bwrap_path
+        if bwrap_path() is None:
+            message = "bubblewrap is not installed (Debian/Ubuntu: apt-get install bubblewrap)"
+            if os.environ.get("CI"):
+                pytest.fail(message, pytrace=False)
+            pytest.skip(message)
+

@@ -10,6 +10,8 @@ from bs4 import BeautifulSoup
 
 from conftest import REPO
 
+pytestmark = pytest.mark.slow   # each builds a book
+
 JB = Path(sys.executable).parent / "jupyter-book"
 HEADER = """---
 jupytext:

@@ -13,6 +13,8 @@ from bs4 import BeautifulSoup
 
 from conftest import EXERCISES, exercise, run_grader, solution
 
+pytestmark = pytest.mark.slow
+
 
 def nbgrader(*args, cwd):
     bindir = str(Path(sys.executable).parent)
