@@ -106,3 +106,87 @@ def pytest_runtest_setup(item):
                 pytest.fail(message, pytrace=False)
             pytest.skip(message)
 
+
+# ---------------------------------------------------------------- grading, shared by the whole session
+
+
+class Gradings:
+    """Grade records by notebook path (and tasks), each notebook graded once per session, two at a
+    time, whichever test file asks first: `submit` starts a grading, `record` waits for it.
+
+    The two grading processes are spawned (the grader imports torch: never fork it) and live for
+    the whole session; each keeps its warm sandbox from one notebook to the next, so a notebook
+    costs its own cells and tests, not a fresh interpreter importing torch."""
+
+    def __init__(self, devices: list[str]):
+        import multiprocessing
+        import tempfile
+        from concurrent.futures import ProcessPoolExecutor
+        self.devices = devices
+        self.pool = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn"))
+        self.folder = Path(tempfile.mkdtemp(prefix="course-gradings-"))   # notebooks written for grading
+        self.futures = {}
+        self.batches = {}
+
+    def submit(self, path, tasks=None):
+        from autograder.grading import grade_notebook
+        key = (str(path), None if tasks is None else frozenset(tasks))
+        if key not in self.futures:
+            self.futures[key] = self.pool.submit(grade_notebook, str(path), self.devices, None, tasks)
+        return self.futures[key]
+
+    def record(self, path, tasks=None) -> dict:
+        return self.submit(path, tasks).result()
+
+    def batch(self, submit_gradings):
+        """What a test module's `submit_gradings(gradings)` returns (its futures), called once."""
+        key = (submit_gradings.__module__, submit_gradings.__qualname__)
+        if key not in self.batches:
+            self.batches[key] = submit_gradings(self)
+        return self.batches[key]
+
+    def close(self):
+        import shutil
+        self.pool.shutdown(wait=True, cancel_futures=True)   # gradings no test waits for (-x, -k) are dropped
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+_session = {}
+
+
+def shared_gradings() -> Gradings:
+    """The session's Gradings. Every solution notebook is submitted first (the longest first),
+    graded on every device this machine has (cpu, and cuda with a GPU)."""
+    if "gradings" not in _session:
+        from autograder.grading import resolve_devices
+        shared = _session["gradings"] = Gradings(resolve_devices("auto"))
+        for name in sorted(EXERCISES, key=lambda name: name != "05-word2vec"):
+            shared.submit(solution(name))
+    return _session["gradings"]
+
+
+def pytest_collection_finish(session):
+    """Grading starts with the session when a selected test will need it, and goes on in the two
+    grading processes while the tests before it run: the solutions, when a test uses `gradings`,
+    and a module's batch, when a test uses its `graded` fixture and the module defines
+    `submit_gradings(gradings)` (test_hidden_suites.py: every bug file)."""
+    if session.config.option.collectonly:
+        return
+    for item in session.items:
+        names = getattr(item, "fixturenames", ())
+        if "gradings" in names:
+            shared_gradings()
+        submit_gradings = getattr(getattr(item, "module", None), "submit_gradings", None)
+        if "graded" in names and submit_gradings is not None:
+            shared_gradings().batch(submit_gradings)
+
+
+def pytest_sessionfinish(session):
+    if "gradings" in _session:
+        _session.pop("gradings").close()
+
+
+@pytest.fixture(scope="session")
+def gradings() -> Gradings:
+    """Grade records shared by the whole session (see Gradings); the solutions' are already on the way."""
+    return shared_gradings()
