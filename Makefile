@@ -1,17 +1,21 @@
-# Two commands: `make book` builds the site, `make test` runs every test.
-# Everything else here is what those two need.
+# `make book` builds the site; `make check` runs the fast tier of the tests, `make test` every test.
+# Everything else here is what those need.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 REQUIREMENTS := $(VENV)/.requirements
 STAMP := $(VENV)/.installed
+# When make started: `make check` and `make test` print how long they took, from here.
+STARTED := $(shell date +%s)
+elapsed = echo "$(1): $$(( $$(date +%s) - $(STARTED) )) s"
 
-.PHONY: book book-instructor test data check-python check-sandbox check-npm check-browser exercises grade-solutions clean
+.PHONY: book book-instructor check test data check-python check-sandbox check-npm check-browser exercises grade-solutions clean
 
 help:
-	@echo "make book   build the course website into _build/html"
-	@echo "make test   run the whole test suite"
+	@echo "make book    build the course website into _build/html"
+	@echo "make check   the fast tests: no site build, no browser; under 2 minutes once installed"
+	@echo "make test    every test, both sites built first"
 	@echo "make book-instructor   the instructor edition, with the solutions, into _build/instructor/_build/html"
 
 check-python:
@@ -92,8 +96,19 @@ book-instructor: $(STAMP) book
 exercises: $(STAMP)
 	$(BIN)/python -m autograder release --out exercises
 
+# The two tiers of the tests (README, "Tests"; markers in pyproject.toml).
+# check: the unit tests of the grader's and the course's modules and one sandboxed grading of each
+# solution (full marks): no site, no browser, nothing marked slow.
+check: $(STAMP) check-sandbox data
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -m "not slow and not site and not browser" --durations=10; \
+		status=$$?; $(call elapsed,make check); exit $$status
+
+# test: every test; a site or browser test fails (is not skipped) when its site or Chromium is missing.
 test: $(STAMP) check-sandbox check-browser book book-instructor
-	$(BIN)/python -m pytest tests --durations=15
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest --durations=30; \
+		status=$$?; $(call elapsed,make test (install, data and sites included)); exit $$status
 
 clean:
 	rm -rf _build

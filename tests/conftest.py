@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -70,3 +71,128 @@ def notebook_with(base: Path, dest: Path, *, replace: dict | None = None, append
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO
+
+
+# ---------------------------------------------------------------- tiers: what the markers need
+
+# pyproject.toml registers the markers; `make check` leaves out slow, site and browser tests.
+SITES = {"student": (REPO / "_build" / "html", "make book"),
+         "instructor": (REPO / "_build" / "instructor" / "_build" / "html", "make book-instructor")}
+
+
+def chromium_path() -> str | None:
+    import shutil
+    found = shutil.which("chromium") or "/usr/bin/chromium"
+    return found if Path(found).exists() else None
+
+
+def pytest_runtest_setup(item):
+    """A test that needs what is not there fails, saying what to run: the full tier must not pass
+    by skipping. Only the sandbox's isolation tests are skipped without bubblewrap (outside CI),
+    as the grader itself then runs with process limits only."""
+    for marker in item.iter_markers("site"):
+        for name in marker.args or ("student",):
+            site, command = SITES[name]
+            if not (site / "index.html").exists():
+                pytest.fail(f"the {name} site is not built ({site.relative_to(REPO)}): run `{command}` "
+                            "(or leave the site tests out: -m 'not site')", pytrace=False)
+    if item.get_closest_marker("browser") and chromium_path() is None:
+        pytest.fail("Chromium is not installed (Debian/Ubuntu: apt-get install chromium chromium-driver; "
+                    "or leave the browser tests out: -m 'not browser')", pytrace=False)
+    if item.get_closest_marker("sandbox"):
+        from autograder.sandbox import bwrap_path
+        if bwrap_path() is None:
+            message = "bubblewrap is not installed (Debian/Ubuntu: apt-get install bubblewrap)"
+            if os.environ.get("CI"):
+                pytest.fail(message, pytrace=False)
+            pytest.skip(message)
+
+
+# ---------------------------------------------------------------- grading, shared by the whole session
+
+
+class Gradings:
+    """Grade records by notebook path (and tasks), each notebook graded once per session, two at a
+    time, whichever test file asks first: `submit` starts a grading, `record` waits for it.
+
+    The two grading processes are spawned (the grader imports torch: never fork it) and live for
+    the whole session; each keeps its warm sandbox from one notebook to the next, so a notebook
+    costs its own cells and tests, not a fresh interpreter importing torch."""
+
+    def __init__(self, devices: list[str]):
+        import multiprocessing
+        import tempfile
+        from concurrent.futures import ProcessPoolExecutor
+        self.devices = devices
+        self.pool = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn"))
+        self.folder = Path(tempfile.mkdtemp(prefix="course-gradings-"))   # notebooks written for grading
+        self.futures = {}
+        self.batches = {}
+
+    def submit(self, path, tasks=None):
+        key = (str(path), None if tasks is None else frozenset(tasks))
+        if key not in self.futures:
+            self.futures[key] = self.pool.submit(graded_json, str(path), self.devices, tasks)
+        return self.futures[key]
+
+    def record(self, path, tasks=None) -> dict:
+        return self.submit(path, tasks).result()
+
+    def batch(self, submit_gradings):
+        """What a test module's `submit_gradings(gradings)` returns (its futures), called once."""
+        key = (submit_gradings.__module__, submit_gradings.__qualname__)
+        if key not in self.batches:
+            self.batches[key] = submit_gradings(self)
+        return self.batches[key]
+
+    def close(self):
+        import shutil
+        self.pool.shutdown(wait=True, cancel_futures=True)   # gradings no test waits for (-x, -k) are dropped
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def graded_json(path: str, devices: list[str], tasks) -> dict:
+    """A notebook's grade record as the CLI writes it (run in a grading process)."""
+    from autograder.grading import grade_notebook
+    return grade_notebook(path, devices, None, tasks).to_json()
+
+
+_session = {}
+
+
+def shared_gradings() -> Gradings:
+    """The session's Gradings. Every solution notebook is submitted first (the longest first),
+    graded on every device this machine has (cpu, and cuda with a GPU)."""
+    if "gradings" not in _session:
+        from autograder.grading import resolve_devices
+        shared = _session["gradings"] = Gradings(resolve_devices("auto"))
+        for name in sorted(EXERCISES, key=lambda name: name != "05-word2vec"):
+            shared.submit(solution(name))
+    return _session["gradings"]
+
+
+def pytest_collection_finish(session):
+    """Grading starts with the session when a selected test will need it, and goes on in the two
+    grading processes while the tests before it run: the solutions, when a test uses `gradings`,
+    and a module's batch, when a test uses its `graded` fixture and the module defines
+    `submit_gradings(gradings)` (test_hidden_suites.py: every bug file)."""
+    if session.config.option.collectonly:
+        return
+    for item in session.items:
+        names = getattr(item, "fixturenames", ())
+        if "gradings" in names:
+            shared_gradings()
+        submit_gradings = getattr(getattr(item, "module", None), "submit_gradings", None)
+        if "graded" in names and submit_gradings is not None:
+            shared_gradings().batch(submit_gradings)
+
+
+def pytest_sessionfinish(session):
+    if "gradings" in _session:
+        _session.pop("gradings").close()
+
+
+@pytest.fixture(scope="session")
+def gradings() -> Gradings:
+    """Grade records shared by the whole session (see Gradings); the solutions' are already on the way."""
+    return shared_gradings()

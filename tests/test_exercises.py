@@ -31,6 +31,7 @@ def test_every_exercise_has_its_four_parts():
         assert (REPO / "autograder" / "suites" / name / f"test_{name.replace('-', '_')}.py").exists()
 
 
+@pytest.mark.slow
 def test_exercises_are_what_nbgrader_generates(tmp_path):
     done = run_grader("release", "--out", tmp_path)
     assert done.returncode == 0, done.stderr

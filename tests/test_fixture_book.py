@@ -5,9 +5,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
 from conftest import REPO
+
+pytestmark = pytest.mark.slow   # each builds a book
 
 JB = Path(sys.executable).parent / "jupyter-book"
 HEADER = """---

@@ -35,6 +35,7 @@ def batch(tmp_path_factory):
     return done, records
 
 
+@pytest.mark.slow
 def test_solutions_full_marks_exercises_zero(batch):
     _, records = batch
     for name in EXERCISES:
@@ -44,6 +45,7 @@ def test_solutions_full_marks_exercises_zero(batch):
         assert ex["status"] == "graded" and ex["score"] == 0 and ex["max_score"] == sol["max_score"]
 
 
+@pytest.mark.slow
 def test_record_fields_follow_gradescope(batch):
     for r in batch[1].values():
         assert {"notebook", "exercise", "score", "max_score", "tests"} <= set(r)
@@ -52,6 +54,7 @@ def test_record_fields_follow_gradescope(batch):
             assert 0 <= t["score"] <= t["max_score"]
 
 
+@pytest.mark.slow
 def test_broken_submissions_lose_only_what_they_break(batch):
     _, records = batch
     exited = records["exits-while-loading.ipynb"]
@@ -62,12 +65,14 @@ def test_broken_submissions_lose_only_what_they_break(batch):
     assert broken["score"] == records[str(solution("01-one-hot-encoding"))]["max_score"]
 
 
+@pytest.mark.slow
 def test_exit_status_says_whether_every_submission_was_graded(batch):
     done, records = batch
     assert records["not-json.ipynb"]["status"] == "error"
     assert done.returncode == 1 and "not graded" in done.stdout
 
 
+@pytest.mark.slow
 def test_identifies_the_exercise_from_content_not_file_name(tmp_path):
     renamed = notebook_with(solution("02-table-lookup"), tmp_path / "my homework.ipynb")
     done = run_grader("grade", renamed, "--device", "cpu", "--json", tmp_path / "r.json")
@@ -75,12 +80,14 @@ def test_identifies_the_exercise_from_content_not_file_name(tmp_path):
     assert done.returncode == 0 and record["exercise"] == "02-table-lookup" and record["score"] == record["max_score"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU")
 def test_forcing_cuda_without_a_gpu_fails_at_once(tmp_path):
     done = run_grader("grade", solution("01-one-hot-encoding"), "--device", "cuda", timeout=120)
     assert done.returncode == 2 and "no CUDA GPU" in done.stderr
 
 
+@pytest.mark.slow
 def test_missing_paths_are_reported(tmp_path):
     done = run_grader("grade", tmp_path / "nope.ipynb", timeout=120)
     assert done.returncode == 2 and "no such file" in done.stderr
@@ -94,6 +101,7 @@ BASE = "01-one-hot-encoding"
 HOSTILE_TEXT = r"lone \ud800, \x1b]0;owned\x07\x1b[2J\x1b[31mred\x1b[0m \u202egnp.exe\r31 / 31"
 
 
+@pytest.mark.slow
 def test_text_from_a_submission_cannot_break_the_results_or_reach_the_terminal(tmp_path):
     subs = tmp_path / "subs"
     notebook_with(solution(BASE), subs / "evil\x1b[2Jname.ipynb", append=[f'raise ValueError("{HOSTILE_TEXT}")'])
@@ -134,6 +142,7 @@ for _name, _f in list(globals().items()):
 """
 
 
+@pytest.mark.slow
 def test_a_submission_has_a_time_budget(tmp_path):
     notebook_with(solution(BASE), tmp_path / "sleepy.ipynb", append=[SLEEPY])
     started = time.monotonic()
@@ -151,6 +160,7 @@ def test_a_submission_has_a_time_budget(tmp_path):
     assert elapsed < 10 + 120   # without the budget: 31 tests x several 1.5 s calls
 
 
+@pytest.mark.slow
 def test_budget_and_timeouts_must_be_positive(tmp_path):
     for option in ("--budget", "--timeout"):
         done = run_grader("grade", solution(BASE), option, "0", timeout=120)
@@ -159,6 +169,7 @@ def test_budget_and_timeouts_must_be_positive(tmp_path):
 
 # ---------------------------------------------------------------- links and special files
 
+@pytest.mark.slow
 def test_links_and_special_files_are_refused_each_with_a_record(tmp_path):
     subs = tmp_path / "subs"
     for student in ("alice", "bob", "carol", "erin"):
@@ -188,6 +199,7 @@ def test_links_and_special_files_are_refused_each_with_a_record(tmp_path):
 
 # ---------------------------------------------------------------- which exercise
 
+@pytest.mark.slow
 def test_the_instructor_chooses_the_exercise_and_a_claim_to_another_is_flagged(tmp_path):
     folder = tmp_path / "assignment-02"
     notebook_with(solution(BASE), folder / "02-table-lookup.ipynb")   # chapter 1's solution under chapter 2's name
@@ -203,6 +215,7 @@ def test_the_instructor_chooses_the_exercise_and_a_claim_to_another_is_flagged(t
     assert right["claims"] is None and right["score"] == 30 and not right["messages"]
 
 
+@pytest.mark.slow
 def test_without_exercise_a_folder_named_after_one_decides(tmp_path):
     notebook_with(solution(BASE), tmp_path / "02-table-lookup" / "alice.ipynb")
     notebook_with(solution(BASE), tmp_path / "02-table-lookup" / BASE / "bob.ipynb")      # two folders, two names
@@ -220,6 +233,7 @@ def test_without_exercise_a_folder_named_after_one_decides(tmp_path):
     assert done.returncode == 1   # bob and the renamed notebook could not be graded
 
 
+@pytest.mark.slow
 def test_an_unknown_exercise_is_refused_at_once(tmp_path):
     done = run_grader("grade", solution(BASE), "--exercise", "07-transformers", timeout=120)
     assert done.returncode == 2 and "no such exercise" in done.stderr and BASE in done.stderr

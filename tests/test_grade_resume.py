@@ -7,7 +7,11 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from conftest import REPO, exercise, load_json, notebook_with, run_grader, solution
+
+pytestmark = pytest.mark.slow
 
 
 def test_interrupted_batch_resumes_without_regrading(tmp_path):

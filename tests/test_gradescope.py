@@ -24,6 +24,7 @@ def bundle(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_bundle_holds_what_gradescope_needs_and_no_solutions(bundle):
     names = zipfile.ZipFile(bundle).namelist()
     assert {"setup.sh", "run_autograder", "requirements.txt", "constraints.txt"} <= set(names)
@@ -114,6 +115,7 @@ def run_as_gradescope(bundle, tmp_path, submission, place=None, **env_vars):
     return results
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("which", ["solution", "exercise", "nothing"])
 def test_results_follow_gradescope_schema(bundle, tmp_path, which):
     submission = {"solution": solution(NAME), "exercise": exercise(NAME), "nothing": None}[which]
@@ -136,6 +138,7 @@ def test_validator_rejects_malformed_results():
 
 # ---------------------------------------------------------------- whatever is submitted, a valid results.json
 
+@pytest.mark.slow
 def test_another_exercise_is_graded_as_the_assignments_and_flagged(bundle, tmp_path):
     """Chapter 1's solution uploaded to chapter 2's assignment: graded against chapter 2's
     suite (not zeroed without tests), and the output names both exercises."""
@@ -145,6 +148,7 @@ def test_another_exercise_is_graded_as_the_assignments_and_flagged(bundle, tmp_p
             "02-table-lookup (from this assignment)") in results["output"]
 
 
+@pytest.mark.slow
 def test_the_right_notebook_under_another_name_is_graded(bundle, tmp_path):
     results = run_as_gradescope(bundle, tmp_path, None,
                                 place=lambda d: notebook_with(solution(NAME), d / "my homework.ipynb"))
@@ -159,6 +163,7 @@ MALFORMED = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", MALFORMED)
 def test_malformed_notebooks_get_results_with_a_message(bundle, tmp_path, case):
     def place(folder):
@@ -172,6 +177,7 @@ def test_malformed_notebooks_get_results_with_a_message(bundle, tmp_path, case):
     assert expected in results["output"]
 
 
+@pytest.mark.slow
 def test_links_are_not_followed(bundle, tmp_path):
     """A link to a file outside the submission (here the solution) is refused, not graded."""
     results = run_as_gradescope(bundle, tmp_path, None,
@@ -179,6 +185,7 @@ def test_links_are_not_followed(bundle, tmp_path):
     assert results["score"] == 0 and "refused: the file is a symbolic link" in results["output"]
 
 
+@pytest.mark.slow
 def test_the_time_budget_comes_from_the_environment(bundle, tmp_path):
     sleepy = "import time, types\n" + "\n".join([
         "for _n, _f in list(globals().items()):",
@@ -191,6 +198,7 @@ def test_the_time_budget_comes_from_the_environment(bundle, tmp_path):
     assert results["score"] < 30
 
 
+@pytest.mark.slow
 def test_a_grader_that_cannot_run_still_writes_results(bundle, tmp_path):
     """No GPU for a bundle told to use one: a message in results.json, not a traceback."""
     results = run_as_gradescope(bundle, tmp_path, solution(NAME), COURSE_GRADER_DEVICE="cuda")
@@ -199,6 +207,7 @@ def test_a_grader_that_cannot_run_still_writes_results(bundle, tmp_path):
     assert results["score"] == 0 and "cannot run here" in results["output"] and "no CUDA GPU" in results["output"]
 
 
+@pytest.mark.slow
 def test_a_python_that_fails_still_leaves_results(bundle, tmp_path):
     """Even when Python itself cannot start, run_autograder leaves a valid results.json."""
     results = run_as_gradescope(bundle, tmp_path, solution(NAME), AUTOGRADER_PYTHON="/bin/false")

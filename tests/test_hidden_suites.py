@@ -2,8 +2,11 @@
 
 (a) each solution notebook scores full marks;
 (b) the solution with every solution region stripped, as nbgrader releases it, scores 0;
-(c) each deliberately wrong cell in tests/buggy/<exercise>/<bug>.py loses points, only in
-    tests of its own task, and at least in the tests its header names;
+(c) each deliberately wrong cell in tests/buggy/<exercise>/<bug>.py loses points in the tests
+    of its own task, at least in the tests its header names (graded with its task's tests only);
+(c') the first bug of every task (by file name), graded against the whole suite, loses points
+    only in tests of its own task: a wrong cell costs nothing elsewhere (a slow task, chapter 5's
+    training, is graded once for all of its exercise's bugs of other tasks at once);
 (d) each grade cell's points equal the points of the hidden tests of its task.
 
 A bug file replaces one solution cell and starts with a header:
@@ -13,25 +16,24 @@ A bug file replaces one solution cell and starts with a header:
     # caught by: test_a, test_b           hidden tests that must fail (function names)
     # needs: cuda                         optional: only catchable on these devices
 
-Every notebook is graded once, in parallel (each grading starts a sandboxed worker
-and runs the suite), and the records are shared by the tests below.
+Every notebook is graded once, two at a time in the session's grading processes (conftest's
+`gradings`, which also grades the solutions once for every test file), and the records are
+shared by the tests below. (a) and (d) are part of `make check`; the rest is marked slow.
 """
 from __future__ import annotations
 
 import ast
 import copy
 import json
-import multiprocessing
 import re
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from autograder.exercises import discover
-from autograder.grading import grade_notebook, resolve_devices
+from autograder.grading import resolve_devices
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -129,8 +131,17 @@ def strip_solutions(nb: dict) -> dict:
     return nb
 
 
+_HIDDEN_TEST_NAMES: dict[str, dict[str, str]] = {}
+
+
 def hidden_test_names(exercise: str) -> dict[str, str]:
     """Hidden test function name -> the name its grade record shows (the docstring's first line)."""
+    if exercise not in _HIDDEN_TEST_NAMES:
+        _HIDDEN_TEST_NAMES[exercise] = _hidden_test_names(exercise)
+    return _HIDDEN_TEST_NAMES[exercise]
+
+
+def _hidden_test_names(exercise: str) -> dict[str, str]:
     out = {}
     for path in sorted((SUITES / exercise).glob("test_*.py")):
         for node in ast.parse(path.read_text()).body:
@@ -150,28 +161,90 @@ def catchable(bug: Bug) -> bool:
     return set(bug.needs) <= set(DEVICES)
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """(kind, exercise[, bug]) -> grade record, for every notebook the tests below look at."""
-    root = tmp_path_factory.mktemp("notebooks")
-    jobs = {}
+def first_bug_of_each_task() -> list[Bug]:
+    """The whole-suite batch of (c'): for every task of every exercise, its first catchable bug."""
+    first = {}
+    for bug in BUGS:
+        if catchable(bug):
+            first.setdefault((bug.exercise, bug.task), bug)
+    return list(first.values())
+
+
+WHOLE_SUITE = first_bug_of_each_task()
+
+# Tasks whose tests train for tens of seconds: chapter 5's train_sgns, one epoch on the Brown corpus
+# (25 s with a correct train_sgns). In (c'), a bug of another task is graded against the whole
+# suite less these, and one notebook holding the exercise's bugs of every other task at once is
+# graded on these alone: one Brown epoch instead of one per task.
+SLOW_TASKS = {"05-word2vec": {"train"}}
+
+
+def tasks_of(exercise: str) -> set[str]:
+    return {nbgrader(c)["grade_id"].removeprefix("solution-") for c in load(exercise)["cells"] if nbgrader(c).get("solution")}
+
+
+def other_tasks(bug: Bug) -> set[str] | None:
+    """The tasks (c') grades `bug` on: all of them (None), or all but the slow ones of another task."""
+    slow = SLOW_TASKS.get(bug.exercise, set())
+    return None if not slow or bug.task in slow else tasks_of(bug.exercise) - slow
+
+
+def slow_task_batches() -> dict[str, list[Bug]]:
+    """Exercise -> its bugs of (c') graded on its slow tasks in one notebook."""
+    return {ex: [b for b in WHOLE_SUITE if b.exercise == ex and b.task not in slow] for ex, slow in SLOW_TASKS.items()
+            if ex in EXERCISES}
+
+
+class Records(dict):
+    """Futures of grade records; looking one up waits for it."""
+
+    def __getitem__(self, key) -> dict:
+        return super().__getitem__(key).result()
+
+
+def submit_gradings(gradings) -> Records:
+    """(kind, exercise[, bug]) -> the future grade record of every notebook the tests below look at.
+    conftest.py calls this when the session starts, so the gradings go on while the tests of other
+    files run; each test below waits for its own. Those that run a slow task go first."""
+    root = gradings.folder / "hidden-suites"
+    root.mkdir()
+    specs = []   # (key, notebook path, tasks or None for all)
 
     def write(name, nb):
         path = root / name
         path.write_text(json.dumps(nb))
         return path
 
+    for ex, bugs in slow_task_batches().items():
+        nb = load(ex)
+        for bug in bugs:
+            changed = with_cell(nb, bug.replaces, bug.path.read_text())
+            nb = nb if changed is None else changed   # a bad header fails test_bug_files_are_well_formed
+        specs.append((("together", ex), write(f"{ex}-together.ipynb", nb), SLOW_TASKS[ex]))
     for ex in EXERCISES:
-        jobs[("solution", ex)] = solution_path(ex)
-        jobs[("stripped", ex)] = write(f"{ex}-stripped.ipynb", strip_solutions(load(ex)))
+        specs.append((("stripped", ex), write(f"{ex}-stripped.ipynb", strip_solutions(load(ex))), None))
     for bug in BUGS:
         nb = with_cell(load(bug.exercise), bug.replaces, bug.path.read_text())
         if nb is not None and catchable(bug):
-            jobs[("bug", bug.exercise, bug.name)] = write(f"{bug.exercise}-{bug.name}.ipynb", nb)
-    # Each grading spawns its own sandboxed worker; two at a time fill two cores.
-    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {key: pool.submit(grade_notebook, str(path), DEVICES) for key, path in jobs.items()}
-        return {key: future.result().to_json() for key, future in futures.items()}
+            path = write(f"{bug.exercise}-{bug.name}.ipynb", nb)
+            specs.append((("bug", bug.exercise, bug.name), path, {bug.task}))
+            if bug in WHOLE_SUITE:
+                specs.append((("whole", bug.exercise, bug.name), path, other_tasks(bug)))
+
+    def runs_a_slow_task(spec):
+        key, _, tasks = spec
+        slow = SLOW_TASKS.get(key[1], set())
+        return bool(slow) and (tasks is None or bool(slow & set(tasks)))
+
+    jobs = {("solution", ex): gradings.submit(solution_path(ex)) for ex in EXERCISES}
+    for key, path, tasks in sorted(specs, key=lambda spec: not runs_a_slow_task(spec)):   # stable
+        jobs[key] = gradings.submit(path, tasks)
+    return Records(jobs)
+
+
+@pytest.fixture(scope="module")
+def graded(gradings) -> Records:
+    return gradings.batch(submit_gradings)
 
 
 def lost(record) -> list[dict]:
@@ -193,8 +266,8 @@ def test_every_suite_has_a_solution():
 
 
 @pytest.mark.parametrize("exercise", EXERCISES)
-def test_solution_scores_full_marks(graded, exercise):
-    record = graded[("solution", exercise)]
+def test_solution_scores_full_marks(gradings, exercise):
+    record = gradings.record(solution_path(exercise))
     assert record["status"] == "graded", record["messages"]
     assert record["max_score"] > 0
     assert not lost(record), f"the solution of {exercise} loses points:\n{show(lost(record))}"
@@ -202,24 +275,25 @@ def test_solution_scores_full_marks(graded, exercise):
     assert not record["messages"], f"cells of the solution raised: {record['messages']}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("exercise", EXERCISES)
-def test_stripped_solution_scores_zero(graded, exercise):
+def test_stripped_solution_scores_zero(graded, gradings, exercise):
     record = graded[("stripped", exercise)]
     assert record["status"] == "graded", record["messages"]
-    assert record["max_score"] == graded[("solution", exercise)]["max_score"]
+    assert record["max_score"] == gradings.record(solution_path(exercise))["max_score"]
     passed = [t for t in record["tests"] if t["score"] > 0]
     assert not passed, f"with the solutions stripped, {exercise} still scores:\n{show(passed)}"
 
 
 @pytest.mark.parametrize("exercise", EXERCISES)
-def test_grade_cell_points_match_hidden_tests(graded, exercise):
+def test_grade_cell_points_match_hidden_tests(gradings, exercise):
     cells = load(exercise)["cells"]
     grade_cells = {nbgrader(c)["grade_id"].removeprefix("tests-"): nbgrader(c).get("points")
                    for c in cells if nbgrader(c).get("grade") and not nbgrader(c).get("solution")}
     solution_cells = {nbgrader(c)["grade_id"].removeprefix("solution-")
                       for c in cells if nbgrader(c).get("solution")}
     hidden = defaultdict(float)
-    for t in graded[("solution", exercise)]["tests"]:
+    for t in gradings.record(solution_path(exercise))["tests"]:
         hidden[t["task"]] += t["max_score"]
     assert set(grade_cells) == set(hidden), "grade cells (tests-<task>) and hidden-test tasks differ"
     assert solution_cells == set(hidden), "solution cells (solution-<task>) and hidden-test tasks differ"
@@ -243,14 +317,35 @@ def test_bug_files_are_well_formed():
         compile(bug.path.read_text(), str(bug.path), "exec")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bug", BUGS, ids=lambda b: b.id)
 def test_bug_is_caught(graded, bug):
+    """Graded with the tests of its own task only (the whole-suite batch is below)."""
     if not catchable(bug):
         pytest.skip(f"{bug.id} ({bug.description}) can only be caught on {', '.join(bug.needs)}, "
                     f"and this machine grades on {', '.join(DEVICES)}")
     record = graded[("bug", bug.exercise, bug.name)]
     what = f"bug {bug.id} ({bug.description})"
     assert record["status"] == "graded", f"{what}: {record['messages']}"
+    assert {t["task"] for t in record["tests"]} == {bug.task}, f"{what}: graded with other tasks' tests"
+    failed = lost(record)
+    assert failed, f"{what} was not caught: its task's tests all passed"
+    names = hidden_test_names(bug.exercise)
+    missed = [fn for fn in bug.caught_by if names[fn] not in {t["name"] for t in failed}]
+    assert not missed, f"{what} was not caught by {missed}; it lost points in:\n{show(failed)}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("bug", WHOLE_SUITE, ids=lambda b: b.id)
+def test_bug_costs_nothing_in_other_tasks(graded, bug):
+    """The first bug of each task, graded against the whole suite: it loses points, and only in
+    tests of its own task. (The slow tasks of SLOW_TASKS: graded once for all the exercise's bugs
+    of other tasks at once, which must keep full marks there.)"""
+    record = graded[("whole", bug.exercise, bug.name)]
+    what = f"bug {bug.id} ({bug.description})"
+    assert record["status"] == "graded", f"{what}: {record['messages']}"
+    every = {t["task"] for t in graded[("solution", bug.exercise)]["tests"]}
+    assert {t["task"] for t in record["tests"]} == (other_tasks(bug) or every), f"{what}: not graded on the other tasks"
     failed = lost(record)
     assert failed, f"{what} was not caught: the notebook scored full marks"
     elsewhere = [t for t in failed if t["task"] != bug.task]
@@ -258,3 +353,14 @@ def test_bug_is_caught(graded, bug):
     names = hidden_test_names(bug.exercise)
     missed = [fn for fn in bug.caught_by if names[fn] not in {t["name"] for t in failed}]
     assert not missed, f"{what} was not caught by {missed}; it lost points in:\n{show(failed)}"
+    if other_tasks(bug) is not None:
+        together = graded[("together", bug.exercise)]
+        assert together["status"] == "graded" and together["tests"], together["messages"]
+        assert {t["task"] for t in together["tests"]} == SLOW_TASKS[bug.exercise]
+        assert not lost(together), (f"{what}, with the exercise's other tasks' bugs, cost points in "
+                                    f"{sorted(SLOW_TASKS[bug.exercise])}:\n{show(lost(together))}")
+
+
+def test_every_task_with_bugs_is_in_the_whole_suite_batch():
+    tasks = {(bug.exercise, bug.task) for bug in BUGS if catchable(bug)}
+    assert tasks == {(bug.exercise, bug.task) for bug in WHOLE_SUITE}

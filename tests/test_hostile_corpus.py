@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from autograder.sandbox import bwrap_path
 from conftest import SCRATCH_LISTING, load_json, notebook_with, run_grader, solution
 
 BASE = "01-one-hot-encoding"
@@ -52,6 +51,7 @@ def test_corpus_covers_the_attacks():
         assert word in attacks, word
 
 
+@pytest.mark.slow
 def test_batch_finishes_and_the_correct_submission_keeps_full_marks(graded):
     done, records, _ = graded
     assert done.returncode == 0, done.stderr[-2000:]
@@ -59,6 +59,7 @@ def test_batch_finishes_and_the_correct_submission_keeps_full_marks(graded):
     assert correct["score"] == correct["max_score"] > 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", CORPUS, ids=[p.stem for p in CORPUS])
 def test_attack_earns_nothing_and_costs_nothing_else(graded, path):
     _, records, _ = graded
@@ -74,6 +75,7 @@ def test_attack_earns_nothing_and_costs_nothing_else(graded, path):
     assert zero <= tasks, f"unknown tasks in the header: {zero - tasks}"
 
 
+@pytest.mark.slow
 def test_no_process_outlives_the_batch(graded):
     assert graded[2] == 0
 
@@ -115,7 +117,8 @@ TRACE_ATTACKS = ["leaves-files-for-the-next-submission", "attacks-the-warm-paren
                  "writes-outside-scratch-and-keeps-kernel-state"]
 
 
-@pytest.mark.skipif(bwrap_path() is None, reason="bubblewrap is not installed")
+@pytest.mark.slow
+@pytest.mark.sandbox
 @pytest.mark.parametrize("attack", TRACE_ATTACKS)
 def test_the_next_submission_sees_nothing_of_an_attack(tmp_path, attack):
     """One grading process, the attack first, then a correct submission that
@@ -163,6 +166,7 @@ sys.exit(proc.returncode)
 '''
 
 
+@pytest.mark.slow
 def test_floods_and_stalls_neither_stop_the_batch_nor_swell_the_grader(tmp_path):
     import os
     import sys

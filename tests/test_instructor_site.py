@@ -7,8 +7,7 @@ from conftest import EXERCISES, solution
 from test_exercises import solution_lines
 from website import INSTRUCTOR, STUDENT, html_pages, soup, toc_docs
 
-pytestmark = [pytest.mark.skipif(not (STUDENT / "index.html").exists(), reason="run `make book` first"),
-              pytest.mark.skipif(not (INSTRUCTOR / "index.html").exists(), reason="run `make book-instructor` first")]
+pytestmark = pytest.mark.site("student", "instructor")
 
 
 def page_text(path):

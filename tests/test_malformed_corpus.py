@@ -10,6 +10,8 @@ import pytest
 
 from conftest import load_json, run_grader, solution
 
+pytestmark = pytest.mark.slow
+
 BASE = "01-one-hot-encoding"
 
 

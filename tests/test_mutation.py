@@ -311,6 +311,7 @@ def live_sample(results) -> list:
     return mutation.sample_per_exercise(pool, LIVE_PER_CHAPTER, LIVE_SEED)
 
 
+@pytest.mark.slow
 def test_live_sample_of_mutants_loses_points(results):
     sample = live_sample(results)
     assert {m.exercise for m in sample} == set(mutation.exercises())

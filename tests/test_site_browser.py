@@ -12,7 +12,6 @@ import http.server
 import re
 import shutil
 import threading
-from pathlib import Path
 
 import pytest
 
@@ -23,12 +22,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-default-apps", "--disable-extensions"]
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-pytestmark = [
-    pytest.mark.skipif(not (STUDENT / "index.html").exists(), reason="run `make book` first"),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                       reason="Chromium is not installed (Debian/Ubuntu: apt-get install chromium chromium-driver)"),
-]
+pytestmark = [pytest.mark.site("student"), pytest.mark.browser]
 
 # Raw TeX that MathJax should have replaced, looked for in the page's text outside code.
 RAW_TEX = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$|\\begin\{|\\frac|\\sum|\\mathbf|\\sigma|\$[^$\n]*\\[A-Za-z]+[^$\n]*\$")
@@ -106,7 +100,8 @@ class Browser:
 
 @pytest.fixture(scope="module")
 def browser(server, tmp_path_factory):
-    with playwright_api.sync_playwright() as p:
+    from playwright.sync_api import sync_playwright   # here: a missing Playwright fails, not skips
+    with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM, headless=True,
             args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900}, service_workers="block")

@@ -11,7 +11,8 @@ def planted_sentences(seed=0, groups=4, size=8, sentences=1500, length=12):
     return [[f"g{g}w{w}" for w in rng.integers(0, size, length)] for g in rng.integers(0, groups, sentences)]
 
 
-@pytest.mark.parametrize("engine", ["numba", "torch"])
+# The numba engine (the CPU default) compiles word2vec.c's loop first: about 20 s, once per clone.
+@pytest.mark.parametrize("engine", [pytest.param("numba", marks=pytest.mark.slow), "torch"])
 def test_both_engines_put_words_of_a_group_together(engine):
     model = w2v.SGNS(dim=16, window=3, epochs=3, sample=1.0, alpha=0.05, engine=engine, batch=256,
                      threads=1, progress=False).fit(planted_sentences())
@@ -23,6 +24,7 @@ def test_both_engines_put_words_of_a_group_together(engine):
     assert within > between + 0.4, (within, between)
 
 
+@pytest.mark.slow
 def test_one_thread_reproduces_bit_for_bit():
     runs = [w2v.SGNS(dim=8, epochs=1, threads=1, progress=False).fit(planted_sentences(1)).vectors
             for _ in range(2)]
