@@ -232,26 +232,25 @@ def _benchmark_file(name: str) -> Path:
     return p
 
 
-def wordsim353() -> list[tuple[str, str, float]]:
-    """WordSim-353 (Finkelstein et al. 2002): 353 (word, word, human relatedness 0-10)."""
+def _scored_pairs(name: str) -> list[tuple[str, str, float]]:
+    """(word, word, score) from a tab-separated benchmark file of gensim's, lowercased."""
     rows = []
-    for line in _benchmark_file("wordsim353.tsv").read_text(encoding="utf-8").splitlines():
+    for line in _benchmark_file(name).read_text(encoding="utf-8").splitlines():
         if line.startswith("#") or not line.strip():
             continue
         a, b, score = line.split("\t")[:3]
         rows.append((a.lower(), b.lower(), float(score)))
     return rows
+
+
+def wordsim353() -> list[tuple[str, str, float]]:
+    """WordSim-353 (Finkelstein et al. 2002): 353 (word, word, human relatedness 0-10)."""
+    return _scored_pairs("wordsim353.tsv")
 
 
 def simlex999() -> list[tuple[str, str, float]]:
     """SimLex-999 (Hill et al. 2015): 999 (word, word, human similarity 0-10)."""
-    rows = []
-    for line in _benchmark_file("simlex999.txt").read_text(encoding="utf-8").splitlines():
-        if line.startswith("#") or not line.strip():
-            continue
-        a, b, score = line.split("\t")[:3]
-        rows.append((a.lower(), b.lower(), float(score)))
-    return rows
+    return _scored_pairs("simlex999.txt")
 
 
 def google_analogies() -> list[tuple[str, str, str, str, str]]:
