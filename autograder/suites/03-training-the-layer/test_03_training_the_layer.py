@@ -24,9 +24,9 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-from autograder.harness import (Attempts, named, Mismatch, StudentRaised, TensorData, best_time, check_array,
-                                check_speed, check_tensor, check_unchanged, expect_error, points, tensor,
-                                torch_threads, transfer_time)
+from autograder.harness import (SPEED_ATTEMPTS, Attempts, named, Mismatch, StudentRaised, TensorData, best_time,
+                                check_array, check_speed, check_tensor, check_unchanged, expect_error, points,
+                                tensor, torch_threads, transfer_time)
 
 EXAMPLE_W = np.arange(15, dtype=np.float32).reshape(5, 3)
 EXAMPLE_X = np.array([[1, 3, 3], [4, 3, 0]])
@@ -235,8 +235,10 @@ def test_embedding_backward_speed(student, rng):
         np.add.at(dW, x.reshape(-1), G.reshape(-1, d))
         return dW
 
-    # One set of inputs per attempt (check_speed makes up to 3): x sent ahead, grad_out with the call.
-    data = [(upstream(rng, BACKWARD_SPEED_SHAPE + (d,)), indices(rng, BACKWARD_SPEED_SHAPE, v)) for _ in range(3)]
+    # One set of inputs per attempt (check_speed makes up to SPEED_ATTEMPTS): x sent ahead, grad_out
+    # with the call.
+    data = [(upstream(rng, BACKWARD_SPEED_SHAPE + (d,)), indices(rng, BACKWARD_SPEED_SHAPE, v))
+            for _ in range(SPEED_ATTEMPTS)]
     inputs = [(G, student.put(x, "indices")) for G, x in data]
     case = f"embedding_backward with x of shape {BACKWARD_SPEED_SHAPE}"
     attempts = Attempts(inputs, [reference(G, x) for G, x in data],
@@ -795,10 +797,11 @@ def test_embedding_bag_speed(student, devices, rng):
     # With weight and offsets sent with the call (reference plus that transfer 3-12 ms, limit
     # 37-79 ms) the solution's attempts took 8-22 ms under load.
     for dev in devices:
-        # One set of inputs per attempt (check_speed makes up to 3): indices sent ahead, weight and
-        # offsets with the call.
+        # One set of inputs per attempt (check_speed makes up to SPEED_ATTEMPTS): indices sent ahead,
+        # weight and offsets with the call.
         data = [(table(rng, BAG_SPEED_V, BAG_SPEED_D),
-                 *random_bags(rng, BAG_SPEED_BAGS, BAG_SPEED_V, max_len=BAG_SPEED_MAX_LEN)) for _ in range(3)]
+                 *random_bags(rng, BAG_SPEED_BAGS, BAG_SPEED_V, max_len=BAG_SPEED_MAX_LEN))
+                for _ in range(SPEED_ATTEMPTS)]
         inputs = [(tensor(W, dev), student.put(tensor(idx, dev), "indices"), tensor(offsets, dev))
                   for W, idx, offsets in data]
         Wt, it, ot = (torch.from_numpy(a).to(dev) for a in data[0])

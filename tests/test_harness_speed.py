@@ -1,0 +1,127 @@
+"""harness.check_speed: a speed point needs a right result, in time, in one of SPEED_ATTEMPTS attempts.
+
+The timed calls are stand-ins (no sandbox): each returns a chosen time and a result whose reading
+takes a chosen time, so the rule itself is tested, without a noisy clock."""
+import time
+
+import numpy as np
+import pytest
+
+from autograder import harness
+from autograder.harness import SPEED_ATTEMPTS, Attempts, Mismatch, check_speed
+
+REAL_SLEEP = time.sleep   # the fixture `rests` replaces time.sleep for check_speed
+REFERENCE = 0.01
+LIMIT = harness.SPEED_FACTOR * REFERENCE + harness.SPEED_SLACK
+
+
+class Result:
+    """A result kept in the worker: reading it back takes `read_seconds`."""
+
+    def __init__(self, value, read_seconds=0.0):
+        self._value, self.read_seconds = value, read_seconds
+
+    def value(self):
+        REAL_SLEEP(self.read_seconds)
+        return self._value
+
+
+class Timed:
+    def __init__(self, seconds, result):
+        self.seconds, self.result = seconds, result
+
+
+def attempts_with(times, answer=lambda x: x * 2, read_seconds=0.0, n=SPEED_ATTEMPTS):
+    """n attempts on inputs 1..n (expected: 2x); attempt i takes times[i] seconds (the last
+    entry repeats) and answers answer(x)."""
+    calls = []
+
+    def call(x):
+        calls.append(x)
+        return Timed(times[min(len(calls), len(times)) - 1], Result(answer(np.array([x])), read_seconds))
+
+    def check(got, want):
+        if not np.array_equal(got, want):
+            raise Mismatch(f"wrong result {got!r}, expected {want!r}")
+
+    inputs = list(range(1, n + 1))
+    return Attempts(inputs, [np.array([2 * x]) for x in inputs], call, check), calls
+
+
+@pytest.fixture
+def rests(monkeypatch):
+    """The pauses check_speed takes between attempts, recorded instead of slept."""
+    slept = []
+    monkeypatch.setattr(harness.time, "sleep", slept.append)
+    return slept
+
+
+def test_right_and_fast_at_once_passes_after_one_attempt(rests):
+    attempts, calls = attempts_with([LIMIT / 2])
+    check_speed("case", REFERENCE, attempts, "hint")
+    assert calls == [1] and rests == []
+
+
+def test_one_quiet_moment_among_busy_ones_is_enough(rests):
+    # a busy machine: every attempt but the last is stalled well beyond the limit
+    attempts, calls = attempts_with([LIMIT * 10] * (SPEED_ATTEMPTS - 1) + [LIMIT / 2])
+    check_speed("case", REFERENCE, attempts, "hint")
+    assert calls == list(range(1, SPEED_ATTEMPTS + 1))
+    assert len(rests) == SPEED_ATTEMPTS - 1 and rests == sorted(rests) and sum(rests) >= 1.0, \
+        "attempts after a slow one are spread out, so that one busy spell cannot spoil them all"
+
+
+def test_slow_in_every_attempt_fails_with_the_best_time_and_the_limit(rests):
+    attempts, calls = attempts_with([LIMIT * 3, LIMIT * 2, LIMIT * 4])
+    with pytest.raises(Mismatch) as e:
+        check_speed("case", REFERENCE, attempts, "Is there a loop?")
+    assert calls == list(range(1, SPEED_ATTEMPTS + 1))
+    assert f"{LIMIT * 2:.3f} s at best in {SPEED_ATTEMPTS} attempts" in str(e.value)
+    assert f"the limit is {LIMIT:.3f} s" in str(e.value) and "Is there a loop?" in str(e.value)
+
+
+@pytest.mark.parametrize("answer", [lambda x: x * 0, lambda x: np.full(x.shape, np.nan), lambda x: None,
+                                    lambda x: np.array([])],
+                         ids=["zeros", "nan", "none", "empty"])
+def test_a_fast_wrong_result_earns_nothing(rests, answer):
+    attempts, calls = attempts_with([0.0], answer=answer)
+    with pytest.raises(Mismatch):
+        check_speed("case", REFERENCE, attempts, "hint")
+    assert calls == [1], "the first wrong result ends the check"
+
+
+def test_a_right_result_after_slow_attempts_still_needs_every_result_right(rests):
+    answers = iter([lambda x: x * 2, lambda x: x * 3])
+    attempts, calls = attempts_with([LIMIT * 3, 0.0], answer=lambda x: next(answers)(x))
+    with pytest.raises(Mismatch, match="wrong result"):
+        check_speed("case", REFERENCE, attempts, "hint")
+
+
+def test_work_done_while_the_result_is_read_counts_as_call_time(rests):
+    # a lazy result: the call itself returns at once, reading the result back takes 0.3 s
+    lazy, calls = attempts_with([0.0], read_seconds=0.3)
+    seconds, value = lazy.run(0)
+    assert seconds > 0.2 and np.array_equal(value, [2])
+    with pytest.raises(Mismatch, match="at best"):
+        check_speed("case", REFERENCE, lazy, "hint")
+
+
+def test_one_noisy_transfer_measurement_does_not_widen_the_allowance(monkeypatch):
+    # the grader measures how long each right result takes to travel; a stall during one
+    # measurement must not give a lazy result more time to do its work while it is read
+    measured = iter([0.5] + [0.001] * (SPEED_ATTEMPTS - 1))
+    monkeypatch.setattr(harness, "transfer_time", lambda array: next(measured))
+    attempts, _ = attempts_with([0.0])
+    expected = harness.READ_FACTOR * 0.001 + harness.READ_SLACK
+    assert attempts.allowance == pytest.approx([expected] * SPEED_ATTEMPTS)
+
+
+def test_fewer_inputs_than_attempts_is_a_suite_error():
+    attempts, _ = attempts_with([0.0], n=SPEED_ATTEMPTS - 1)
+    with pytest.raises(ValueError, match="SPEED_ATTEMPTS"):
+        check_speed("case", REFERENCE, attempts, "hint")
+
+
+def test_a_speed_check_without_attempts_is_refused():
+    with pytest.raises(TypeError):
+        check_speed("case", REFERENCE, [lambda: 0.0], "hint")
