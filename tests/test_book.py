@@ -1,5 +1,6 @@
 """The built website (`make book` writes _build/html), checked as a product."""
 import json
+import re
 
 import pytest
 from bs4 import BeautifulSoup
@@ -76,6 +77,17 @@ def test_every_file_of_the_site_is_scanned_or_cannot_hold_code():
     assert downloads and all(p in scanned for p in downloads)
 
 
+WORD = re.compile(r"\w+")
+
+
+def interior_words(line: str) -> set[str]:
+    """The words of `line` that do not touch its ends: wherever `line` occurs in a text, each of them
+    is a whole word of that text. A file lacking one of them cannot contain `line`, so the scan below
+    searches for a line only in the files that have them all (the same result, 10 times faster: the
+    site is 30 MB, the lines 2,500)."""
+    return {m.group() for m in WORD.finditer(line) if m.start() > 0 and m.end() < len(line)}
+
+
 def test_no_solution_or_hidden_test_code_anywhere_in_the_site():
     secret = solution_lines()
     public = "\n".join(exercise(name).read_text() for name in EXERCISES)
@@ -91,12 +103,16 @@ def test_no_solution_or_hidden_test_code_anywhere_in_the_site():
     assert len(suites) > 50
     files = site_files()
     assert len(files) > 20
+    needles = [(line, json.dumps(line)[1:-1]) for line in sorted(secret | suites)]
+    needles = [(line, escaped, interior_words(line), interior_words(escaped)) for line, escaped in needles]
     for path in files:
         raw = path.read_text(errors="replace")
         # Highlighted code is split by tags and escaped; JSON escapes quotes.
         text = BeautifulSoup(raw, "html.parser").get_text() if path.suffix == ".html" else raw
-        for line in secret | suites:
-            assert line not in text and json.dumps(line)[1:-1] not in raw, f"{path.relative_to(SITE)} contains {line!r}"
+        in_text, in_raw = set(WORD.findall(text)), set(WORD.findall(raw))
+        for line, escaped, words, escaped_words in needles:
+            assert not (words <= in_text and line in text) and not (escaped_words <= in_raw and escaped in raw), \
+                f"{path.relative_to(SITE)} contains {line!r}"
     names = {p.name for p in SITE.rglob("*")}
     assert not any(n.startswith("test_") and n.endswith(".py") for n in names)
     assert not (SITE / "solutions").exists() and not (SITE / "autograder").exists()
