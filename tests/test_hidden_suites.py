@@ -293,6 +293,20 @@ def test_solution_scores_full_marks(gradings, exercise):
     assert not record["messages"], f"cells of the solution raised: {record['messages']}"
 
 
+def test_left_out_hidden_tests_do_not_run(gradings):
+    """What (c) relies on to skip chapter 5's Brown epoch: a test left out is not run at all."""
+    exercise = EXERCISES[0]
+    names, nodes = hidden_test_names(exercise), hidden_test_nodes(exercise)
+    full = gradings.record(solution_path(exercise))
+    task = full["tests"][0]["task"]
+    ran = [name for name, shown in names.items() if any(t["name"] == shown and t["task"] == task for t in full["tests"])]
+    assert len(ran) >= 2, f"task {task} of {exercise} needs two tests for this check"
+    record = gradings.record(solution_path(exercise), {task}, [nodes[ran[0]]])
+    shown = {t["name"] for t in record["tests"]}
+    assert names[ran[0]] not in shown and {names[n] for n in ran[1:]} <= shown
+    assert record["score"] == record["max_score"] > 0
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("exercise", EXERCISES)
 def test_stripped_solution_scores_zero(graded, gradings, exercise):
