@@ -46,6 +46,15 @@ def test_solutions_full_marks_exercises_zero(batch):
 
 
 @pytest.mark.slow
+def test_an_untouched_exercise_is_told_it_is_not_implemented_yet(batch):
+    _, records = batch
+    for name in EXERCISES:
+        outputs = [t["output"] for t in records[str(exercise(name))]["tests"]]
+        assert any("is not implemented yet" in o for o in outputs), (name, outputs[:3])
+        assert not any("raised NotImplementedError" in o for o in outputs), (name, outputs[:3])
+
+
+@pytest.mark.slow
 def test_record_fields_follow_gradescope(batch):
     for r in batch[1].values():
         assert {"notebook", "exercise", "score", "max_score", "tests"} <= set(r)

@@ -218,3 +218,13 @@ def test_nbgrader_cells_get_their_tasks_points_and_feedback():
 @pytest.mark.parametrize("cell_points", [0.0, -3.0, math.nan, math.inf])
 def test_nbgrader_points_stay_within_the_cell(cell_points):
     assert a_record().to_nbgrader("lookup", cell_points).score == 0.0
+
+
+def test_a_placeholder_still_in_place_is_called_not_implemented_yet():
+    from autograder.sandbox import StudentRaised
+    placeholder = StudentRaised({"type": "NotImplementedError", "mro": ["NotImplementedError", "RuntimeError"],
+                                 "message": "", "where": ["<cell 3>, line 13, in lookup"]}, "lookup()")
+    assert str(placeholder).startswith("lookup() is not implemented yet")
+    assert "raised NotImplementedError:" not in str(placeholder)
+    other = StudentRaised({"type": "ValueError", "mro": ["ValueError", "Exception"], "message": "bad index"}, "lookup()")
+    assert str(other) == "lookup() raised ValueError: bad index"

@@ -31,7 +31,13 @@ class StudentRaised(Exception):
         self.mro = strings(error.get("mro"), 100)
         self.message = safe_text(error.get("message", ""), 1000)
         self.where = strings(error.get("where"), 300, 3)
-        super().__init__(f"{what} raised {self.type}: {self.message}")
+        if self.is_a("NotImplementedError"):
+            # the exercise's placeholder, still in place: say so, not "raised NotImplementedError: "
+            told = f" ({self.message})" if self.message else ""
+            super().__init__(f"{what} is not implemented yet: it still raises NotImplementedError{told}; "
+                             "replace the `raise NotImplementedError` line of its cell with your code")
+        else:
+            super().__init__(f"{what} raised {self.type}: {self.message}")
 
     def is_a(self, *names: str) -> bool:
         return any(n in self.mro for n in names)
