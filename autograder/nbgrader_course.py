@@ -117,7 +117,12 @@ def cell_outputs(record: GradeRecord, task: str, cell_points: float) -> list:
 def configure(c, device: str = "auto", db: str | None = None, budget: float | None = None):
     from nbconvert.preprocessors import ClearMetadataPreprocessor
     from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput, SaveAutoGrades
+    from nbgrader.converters import GenerateAssignment
+    from autograder.chapter_links import ChapterLinks
     c.CourseDirectory.course_id = COURSE_ID
+    # released exercises link their chapters on the published site, not by repository path
+    nbgrader_steps = GenerateAssignment.class_traits()["preprocessors"].make_dynamic_default()
+    c.GenerateAssignment.preprocessors = [ChapterLinks, *nbgrader_steps]
     if db:
         c.CourseDirectory.db_url = db
     c.Autograde.autograde_preprocessors = [
