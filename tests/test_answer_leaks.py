@@ -37,6 +37,10 @@ What the rule cannot see: a short function written anew. Chapter 4's page define
 `evaluate` under another name and in other words: it earns exercise 4's 5 evaluate points when
 pasted as `evaluate`. It is the chapter teaching the idea the exercise asks for, left as it is.
 
+Lines the exercise's own text spells out, as code in its Markdown (exercise 4 gives
+`self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=padding_idx)` as the
+specification), are public: they are left out of the unit, so a chapter may use the exercise's names.
+
 A unit whose solution is shorter than MIN_LINES non-trivial lines (a one-line lookup, say) cannot
 leak by this rule: such answers are the chapters' own examples, taught on purpose.
 """
@@ -168,10 +172,25 @@ def region_lines(src: str) -> set[int]:
     return lines
 
 
+INLINE_CODE = re.compile(r"(`+)(.+?)\1")
+
+
+def specification_lines(name: str, bound: set[str]) -> set[tuple[str, ...]]:
+    """The code the exercise's text gives every student (inline and fenced code in its Markdown),
+    normalised with the solution's bound names."""
+    cells = json.loads(solution(name).read_text())["cells"]
+    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    snippets = [m.group(2).strip() for m in INLINE_CODE.finditer(text)]
+    snippets += [m.group(3) for m in CODE_FENCE.finditer(text)]
+    return {line for snippet in snippets for _, line in logical_lines(snippet, bound)}
+
+
 def solution_units(name: str) -> list[Unit]:
-    """The solution regions of notebook `name`, one unit per function and one per class."""
+    """The solution regions of notebook `name`, one unit per function and one per class, less the
+    lines the exercise's own text spells out."""
     sources = code_sources(solution(name))
     bound = bound_names(sources)
+    public = specification_lines(name, bound)
     units: dict[str, list] = {}
     for src in sources:
         inside = region_lines(src)
@@ -188,7 +207,7 @@ def solution_units(name: str) -> list[Unit]:
             elif isinstance(node, ast.ClassDef):
                 owners.append((node.lineno, node.end_lineno, [f"class {node.name}"]))
         for number, line in logical_lines(src, bound):
-            if number not in inside or not meaningful(line):
+            if number not in inside or not meaningful(line) or line in public:
                 continue
             homes = [n for lo, hi, names in owners if lo <= number <= hi for n in names] or ["module code"]
             # The innermost function is its unit; an enclosing class collects its methods' regions.

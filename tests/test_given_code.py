@@ -43,3 +43,25 @@ def test_chapter_6_given_code_is_the_solution_notebook_s(where):
     for name in GIVEN:
         assert name in reference, f"the solution notebook's set-up cell no longer defines {name}"
         assert found.get(name) == reference[name], f"{where}: {name} differs from the notebook's given {name}"
+
+
+def page_class(page: str, name: str) -> str:
+    """The source of class `name` as a chapter page defines it (its code cells)."""
+    text = (REPO / "book" / page).read_text()
+    for block in re.findall(r"^```\{code-cell\}[^\n]*\n(.*?)^```", text, re.MULTILINE | re.DOTALL):
+        for node in ast.parse(block).body:
+            if isinstance(node, ast.ClassDef) and node.name == name:
+                return ast.get_source_segment(block, node)
+    raise AssertionError(f"book/{page} defines no class {name}")
+
+
+def test_chapter_4_model_earns_exercise_4_model_points(gradings, tmp_path):
+    """A learner who follows chapter 4's SentimentModel (its names: embedding, linear, padding_idx)
+    loses no point of exercise 4's model task."""
+    from conftest import notebook_with
+    source = page_class("04-embeddings-for-a-task.md", "SentimentModel")
+    nb = notebook_with(solution("04-embeddings-for-a-task"), tmp_path / "page-model.ipynb",
+                       replace={"solution-model": source})
+    record = gradings.record(nb, {"model"})
+    lost = [t for t in record["tests"] if t["score"] < t["max_score"]]
+    assert record["status"] == "graded" and record["max_score"] > 0 and not lost, lost
