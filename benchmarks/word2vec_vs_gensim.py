@@ -46,8 +46,11 @@ def main() -> int:
     hp = dict(dim=100, window=5, negative=5, min_count=5, sample=1e-3, alpha=0.025,
               min_alpha=0.0001, epochs=args.epochs, threads=args.threads)
     sentences = coursedata.word2vec_corpus()
-    bench = w2v.load_benchmarks()
     vocab = w2v.build_vocab(sentences, hp["min_count"])
+    glove_words, glove_vectors = coursedata.glove_6b_50d()
+    # every model is scored on the same items: those all of them can answer (ours and gensim's
+    # vocabularies are the same words, counted on the same corpus with the same min_count)
+    bench = w2v.shared_items(w2v.load_benchmarks(), [vocab.words, glove_words])
     ids, sid = w2v.encode(sentences, vocab)
     print(f"corpus: {sum(map(len, sentences)):,} tokens, {len(vocab):,} words with count >= "
           f"{hp['min_count']}, {len(ids):,} tokens in vocabulary", flush=True)
@@ -90,8 +93,7 @@ def main() -> int:
                                **w2v.evaluate(vectors, words, bench)}
     print("gensim", results["gensim"], "\nours", results["ours"], flush=True)
 
-    words, vectors = coursedata.glove_6b_50d()
-    results["glove_6b_50d"] = w2v.evaluate(vectors, words, bench)
+    results["glove_6b_50d"] = w2v.evaluate(glove_vectors, glove_words, bench)
     print("glove", results["glove_6b_50d"], flush=True)
 
     g, o = results["gensim"], results["ours"]
@@ -117,9 +119,10 @@ def main() -> int:
         "hyperparameters": {**hp, "model": "skip-gram, negative sampling"},
         "repeats": args.repeats,
         "summary": "seconds and words_per_second: the fastest run; scores: the mean over the runs (all in 'runs')",
-        "evaluation": "Spearman rho over the pairs with both words in the vocabulary; analogies: "
-                      "3CosAdd among the 30,000 most frequent words of each model, questions with "
-                      "a word outside them skipped (counted in analogy_questions)",
+        "evaluation": "every model on the same items, those all of them can answer (w2v.shared_items): "
+                      "Spearman rho over the pairs with both words in every vocabulary; analogies: "
+                      "3CosAdd among the 30,000 most frequent words of each model, on the questions whose "
+                      "words are among those of every model (counts in *_pairs, analogy_questions)",
         "results": results,
         "ratios": ratios,
         "note": args.note,

@@ -331,6 +331,17 @@ def evaluate(vectors, words: list[str], benchmarks: dict) -> dict:
             "simlex999_pairs": n_sl, "analogy_accuracy": an, "analogy_questions": n_an}
 
 
+def shared_items(benchmarks: dict, vocabularies: list[list[str]], restrict: int = 30_000) -> dict:
+    """The benchmarks cut to the items every model can answer: the similarity pairs whose two
+    words are in every vocabulary, the analogies whose four words are among the `restrict` most
+    frequent words of every vocabulary. Models scored on these are scored on the same items."""
+    known = set.intersection(*(set(v) for v in vocabularies))
+    frequent = set.intersection(*(set(v[:restrict]) for v in vocabularies))
+    return {"wordsim353": [p for p in benchmarks["wordsim353"] if p[0] in known and p[1] in known],
+            "simlex999": [p for p in benchmarks["simlex999"] if p[0] in known and p[1] in known],
+            "analogies": [q for q in benchmarks["analogies"] if all(w in frequent for w in q[1:])]}
+
+
 def load_benchmarks() -> dict:
     from embedding_course import coursedata
     return {"wordsim353": coursedata.wordsim353(), "simlex999": coursedata.simlex999(),

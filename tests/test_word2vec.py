@@ -50,3 +50,21 @@ def test_keep_probability_is_word2vecs_formula():
     counts = np.array([900.0, 90.0, 10.0])
     f = counts / counts.sum()
     assert np.allclose(w2v.keep_probability(counts, 0.01), np.minimum(1, (np.sqrt(f / 0.01) + 1) * 0.01 / f))
+
+
+def test_shared_items_are_those_every_model_can_answer():
+    bench = {"wordsim353": [("cat", "dog", 7.0), ("cat", "zebra", 5.0), ("car", "train", 6.0)],
+             "simlex999": [("dog", "car", 1.0), ("zebra", "car", 2.0)],
+             "analogies": [("s", "cat", "dog", "car", "train"), ("s", "cat", "dog", "car", "zebra"),
+                           ("s", "cat", "rare", "car", "train")]}
+    a = ["cat", "dog", "car", "train", "zebra", "rare"]
+    b = ["dog", "cat", "train", "car", "rare"]                 # no zebra
+    shared = w2v.shared_items(bench, [a, b], restrict=4)      # "rare" is beyond the 4 most frequent of both
+    assert shared == {"wordsim353": [("cat", "dog", 7.0), ("car", "train", 6.0)],
+                      "simlex999": [("dog", "car", 1.0)],
+                      "analogies": [("s", "cat", "dog", "car", "train")]}
+    # each model answers every shared item: the counts evaluate reports are the same for both
+    rng = np.random.default_rng(0)
+    for words in (a, b):
+        r = w2v.evaluate(rng.normal(size=(len(words), 8)).astype(np.float32), words, shared)
+        assert (r["wordsim353_pairs"], r["simlex999_pairs"], r["analogy_questions"]) == (2, 1, 1)
