@@ -83,13 +83,13 @@ data: $(STAMP) check-npm
 	$(BIN)/python -m embedding_course.coursedata fetch
 
 book: $(STAMP) data
-	$(BIN)/jupyter-book build . -W -n --keep-going
+	COURSE_PAGE_BUILD=1 $(BIN)/jupyter-book build . -W -n --keep-going
 
 # The instructor edition: the same book plus the solution notebooks of solutions/ as pages (not
 # executed), into _build/instructor/_build/html. Never publish it where students can see it.
 book-instructor: $(STAMP) book
 	$(BIN)/python book/instructor_book.py _build/instructor-src
-	$(BIN)/jupyter-book build . --config _build/instructor-src/_config.yml --toc _build/instructor-src/_toc.yml \
+	COURSE_PAGE_BUILD=1 $(BIN)/jupyter-book build . --config _build/instructor-src/_config.yml --toc _build/instructor-src/_toc.yml \
 		--path-output _build/instructor -W -n --keep-going
 
 # Regenerate exercises/ from solutions/ with nbgrader (tests check they match).

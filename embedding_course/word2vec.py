@@ -195,10 +195,10 @@ class SGNS:
         keep = keep_probability(vocab.counts, self.sample)
         # the learning rate decays linearly with the corpus words processed, as in gensim
         self.total_words = self.epochs * len(ids)
-        from tqdm import tqdm
+        from embedding_course.progress import bar as progress_bar
         # in a terminal the bar redraws every second; in a notebook or a log every update is a new
-        # line, so there it updates every 20 s
-        bar = tqdm(total=self.total_words, unit="word", unit_scale=True, disable=not self.progress,
+        # line, so there it updates every 20 s (and in the book's build only its final line shows)
+        bar = progress_bar(total=self.total_words, unit="word", unit_scale=True, disable=not self.progress,
                    desc=f"word2vec ({engine}, {self.device})",
                    mininterval=1.0 if sys.stderr.isatty() else 20.0)
         start = time.perf_counter()

@@ -52,6 +52,23 @@ def test_grading_page_shows_both_benchmarks_from_their_results_files():
     assert page("grading").select("div.cell_output img"), "the throughput plot is missing"
 
 
+PROGRESS_LINE = re.compile(r"^(?P<desc>[^\n|]*?):?\s+\d+%\|", re.MULTILINE)
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_progress_bars_show_one_final_line_each(name):
+    """A progress bar redrawn while the page was built would leave every frame in the page (a
+    stack of stderr boxes with machine-specific timings): each bar shows its final line, once."""
+    for cell in page(name).select("div.cell"):
+        outputs = cell.select("div.cell_output div.output")
+        bars = [m["desc"].strip() for o in outputs for m in PROGRESS_LINE.finditer(o.get_text())]
+        assert len(bars) == len(set(bars)), f"{name}: a progress bar drawn more than once: {bars}"
+        assert not any(PROGRESS_LINE.search(o.get_text()) for o in cell.select("div.output.stderr")), \
+            f"{name}: a progress bar in a stderr box"
+        assert all("100%" in line for o in outputs for line in o.get_text().splitlines()
+                   if PROGRESS_LINE.search(line)), f"{name}: a progress bar that did not finish"
+
+
 def test_exercise_notebooks_are_downloadable():
     downloads = {p.name: p for p in (SITE / "_downloads").rglob("*.ipynb")}
     for name in EXERCISES:
