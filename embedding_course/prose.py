@@ -2,7 +2,8 @@
 
 `glue(name, value)` hands a value computed in a chapter's cell to the page's text, where
 {glue:text}`name:format` shows it (myst-nb). Run outside the book (a notebook downloaded or
-opened in Colab, without myst-nb), it does nothing but return the value."""
+opened in Colab, without myst-nb), it does nothing. It returns nothing, so that a glue on a
+cell's last line adds no output."""
 
 
 def glue(name: str, value):
@@ -11,6 +12,5 @@ def glue(name: str, value):
     try:
         from myst_nb import glue as myst_glue
     except ImportError:
-        return value
+        return
     myst_glue(name, value, display=False)
-    return value
