@@ -21,7 +21,7 @@ from conftest import REPO
 PAGES = sorted((REPO / "book").glob("*.md"))
 RESULT = re.compile(r"(?<![\w.])(\d+\.\d+|\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?\s?%)(?!\w)")
 GLUE_ROLE = re.compile(r"\{glue:[a-z]+\}`([\w-]+)(?::[^`]*)?`")
-GLUE_CALL = re.compile(r"""\bglue\(\s*["']([\w-]+)["']""")
+GLUE_CALL = re.compile(r"""\bglue\(\s*(f?)["']([\w{}().\[\]'-]+)["']""")
 
 SETTINGS: dict[str, dict[str, str]] = {
     "02-table-lookup.md": {"2,048": "the benchmark's batch size, chosen", "30,000": "the largest vocabulary timed, chosen"},
@@ -74,8 +74,20 @@ def test_no_result_is_typed_into_the_prose(page):
     assert not stale, f"{page.name}: {stale} no longer typed: remove them from NOT_GLUED_YET"
 
 
+def unglued(text: str) -> list[str]:
+    """Keys the page's text shows that none of its cells glues."""
+    # a key glued by an f-string (glue(f"{name}_share", ...)) stands for every key it can make
+    patterns = [re.compile(re.sub(r"\\\{.*?\\\}", ".+", re.escape(key)) if f else re.escape(key))
+                for f, key in GLUE_CALL.findall(text)]
+    return sorted(key for key in set(GLUE_ROLE.findall(text)) if not any(p.fullmatch(key) for p in patterns))
+
+
+def test_a_shown_key_without_its_glue_is_found():
+    cell = 'glue("acc", 0.78)\nfor name in rows:\n    glue(f"{name}_share", 1)\n'
+    assert unglued(f"{{glue:text}}`acc:.2f` {{glue:text}}`adam_share:.1%` {{glue:text}}`loss:.3f`\n{cell}") == ["loss"]
+
+
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
 def test_every_glued_number_is_computed_on_its_page(page):
-    text = page.read_text()
-    missing = sorted(set(GLUE_ROLE.findall(text)) - set(GLUE_CALL.findall(text)))
+    missing = unglued(page.read_text())
     assert not missing, f"{page.name}: the text shows {missing}, which no cell of the page glues"
