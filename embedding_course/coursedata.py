@@ -136,21 +136,27 @@ def movie_review_sentences() -> list[tuple[str, float]]:
     return rows
 
 
-def sentiment_split(seed: int = 0, test_fraction: float = 0.2) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+def sentiment_split(seed: int = 0, test_fraction: float = 0.2, validation_fraction: float = 0.0) -> tuple:
     """The movie-review sentences labelled by the sign of their rating (1 positive,
     0 negative; the 37 rated exactly 0 are dropped), split into (train, test) lists
-    of (sentence, label). Chapter 4, its exercise notebook and its grader share it.
+    of (sentence, label), or with validation_fraction > 0 into (train, validation, test).
+    Chapter 4, its exercise notebook and its grader share it.
 
     Deterministic and independent of library versions and hash seeds: the sentences
-    are ordered by the SHA-256 of f"{seed}:{sentence}" (ties by position) and the
-    first round(test_fraction * n) of that order form the test set. Both lists keep
-    the file's order. Equal sentences always land on the same side.
+    are ordered by the SHA-256 of f"{seed}:{sentence}" (ties by position); the first
+    round(test_fraction * n) of that order form the test set, the next
+    round(validation_fraction * n) the validation set, so the test set does not depend on
+    whether a validation set is taken. All lists keep the file's order. Equal sentences
+    always land on the same side.
     """
     rows = [(s, int(r > 0)) for s, r in movie_review_sentences() if r != 0]
     order = sorted(range(len(rows)), key=lambda i: (sha256(f"{seed}:{rows[i][0]}".encode()), i))
-    test = set(order[:round(test_fraction * len(rows))])
-    return ([row for i, row in enumerate(rows) if i not in test],
-            [row for i, row in enumerate(rows) if i in test])
+    n_test, n_val = round(test_fraction * len(rows)), round(validation_fraction * len(rows))
+    part = {i: 2 for i in order[:n_test]} | {i: 1 for i in order[n_test:n_test + n_val]}
+    parts: tuple[list, list, list] = ([], [], [])
+    for i, row in enumerate(rows):
+        parts[part.get(i, 0)].append(row)
+    return parts if n_val else (parts[0], parts[2])
 
 
 def main(argv: list[str]) -> int:

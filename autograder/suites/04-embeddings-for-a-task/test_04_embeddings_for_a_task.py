@@ -693,20 +693,20 @@ def history_entry(value, case, what):
 
 def call_train(student, case, m, x, y, dev, **kwargs):
     history = named(case, student.call, "train", m, tensor(x, dev), tensor(y, dev), **kwargs)
-    if not isinstance(history, dict) or set(history) != {"loss", "test_acc"}:
-        raise Mismatch(f"{case}: train should return a dict with the keys 'loss' and 'test_acc', "
+    if not isinstance(history, dict) or set(history) != {"loss", "val_acc"}:
+        raise Mismatch(f"{case}: train should return a dict with the keys 'loss' and 'val_acc', "
                        f"got {type(history).__name__}" + (f" with keys {sorted(map(str, history))}"
                                                            if isinstance(history, dict) else ""))
-    for key in ("loss", "test_acc"):
+    for key in ("loss", "val_acc"):
         if not isinstance(history[key], list):
             raise Mismatch(f"{case}: history[{key!r}] should be a list, got a {type(history[key]).__name__}")
         history[key] = [history_entry(v, case, f"an entry of history[{key!r}]") for v in history[key]]
     return history
 
 
-def driven_run(student, m, x, y, dev, *, epochs, lr, batch_size, seed, x_test=None, y_test=None):
+def driven_run(student, m, x, y, dev, *, epochs, lr, batch_size, seed, x_val=None, y_val=None):
     """The run train(...) should make, driven from here: torch.manual_seed(seed) in the notebook, one
-    Adam(model.parameters(), lr), then per epoch the notebook's own train_epoch and, with test data,
+    Adam(model.parameters(), lr), then per epoch the notebook's own train_epoch and, with validation data,
     its evaluate. Returns (losses, test accuracies); `m` is trained in place. Using the notebook's
     train_epoch and evaluate keeps their bugs out of train's points."""
     what = f"the run train(epochs={epochs}, lr={lr}, batch_size={batch_size}, seed={seed}) should make"
@@ -716,9 +716,9 @@ def driven_run(student, m, x, y, dev, *, epochs, lr, batch_size, seed, x_test=No
     for _ in range(epochs):
         losses.append(history_entry(named(what, student.call, "train_epoch", m, opt, tensor(x, dev), tensor(y, dev),
                                           batch_size), what, "train_epoch's result"))
-        if x_test is not None:
-            accuracies.append(history_entry(named(what, student.call, "evaluate", m, tensor(x_test, dev),
-                                                  tensor(y_test, dev)), what, "evaluate's result"))
+        if x_val is not None:
+            accuracies.append(history_entry(named(what, student.call, "evaluate", m, tensor(x_val, dev),
+                                                  tensor(y_val, dev)), what, "evaluate's result"))
     return losses, accuracies
 
 
@@ -738,27 +738,27 @@ def check_trained_as_driven(case, m, driven, start, history=None, expected=None)
         raise Mismatch(f"{case}: the trained model differs from the run torch.manual_seed(seed), one "
                        "Adam(model.parameters(), lr=lr) and `epochs` calls of your train_epoch give")
     if history is not None:
-        for key, want in zip(("loss", "test_acc"), expected):
+        for key, want in zip(("loss", "val_acc"), expected):
             got = history[key]
             if len(got) != len(want) or not np.allclose(got, want, rtol=1e-6, atol=1e-9):
-                what = "train_epoch's results" if key == "loss" else "evaluate(model, x_test, y_test) after each epoch"
+                what = "train_epoch's results" if key == "loss" else "evaluate(model, x_val, y_val) after each epoch"
                 raise Mismatch(f"{case}: history[{key!r}] is not the list of {what} in that run")
 
 
 @points(1, task="train")
 def test_train_history(student, devices, rng):
-    """train: returns {"loss": one float per epoch, "test_acc": []} without test data; a progress bar only with progress=True"""
+    """train: returns {"loss": one float per epoch, "val_acc": []} without validation data; a progress bar only with progress=True"""
     for dev in devices:
         x, y, v = train_data(rng)
         scores = rng.uniform(-0.3, 0.3, v)
         config = dict(epochs=3, lr=0.05, batch_size=4, seed=1)
-        case = f"train(epochs=3, lr=0.05, batch_size=4, seed=1) without test data on {dev}"
+        case = f"train(epochs=3, lr=0.05, batch_size=4, seed=1) without validation data on {dev}"
         m = bag(student, v, dev, scores, 0.0)
         start = bag_state(m)
         history, printed = printed_by(student, lambda: call_train(student, case, m, x, y, dev, **config))
-        if len(history["loss"]) != 3 or history["test_acc"] != []:
-            raise Mismatch(f"{case}: expected 3 losses and an empty test_acc list, got {len(history['loss'])} "
-                           f"and {len(history['test_acc'])}")
+        if len(history["loss"]) != 3 or history["val_acc"] != []:
+            raise Mismatch(f"{case}: expected 3 losses and an empty val_acc list, got {len(history['loss'])} "
+                           f"and {len(history['val_acc'])}")
         if printed:
             raise Mismatch(f"{case}: train printed {len(printed)} characters with progress=False; it should "
                            "print nothing (tqdm(..., disable=not progress))")
@@ -838,33 +838,33 @@ def test_train_one_optimizer(student, devices, rng):
 
 
 @points(1, task="train")
-def test_train_test_accuracy(student, devices, rng):
-    """train: history["test_acc"] is evaluate() on x_test, y_test after each epoch, not the training accuracy"""
+def test_train_validation_accuracy(student, devices, rng):
+    """train: history["val_acc"] is evaluate() on x_val, y_val after each epoch, not the training accuracy"""
     for dev in devices:
         x, y, v = train_data(rng, 6, 6)
-        x_test, y_test = x[::2], 1 - y[::2]     # the training texts with flipped labels
+        x_val, y_val = x[::2], 1 - y[::2]     # the training texts with flipped labels
         config = dict(epochs=3, lr=0.2, batch_size=4, seed=2)
-        case = f"train(epochs=3, lr=0.2, batch_size=4, seed=2) without test data on {dev}"
+        case = f"train(epochs=3, lr=0.2, batch_size=4, seed=2) without validation data on {dev}"
         m = bag(student, v, dev)
         history = call_train(student, case, m, x, y, dev, **config)
         driven = bag(student, v, dev)
         expected = driven_run(student, driven, x, y, dev, **config)
         check_trained_as_driven(case, m, driven, (np.zeros(v), 0.0), history, expected)
         try:
-            student.call("evaluate", bag(student, v, dev), tensor(x_test, dev), tensor(y_test, dev))
+            student.call("evaluate", bag(student, v, dev), tensor(x_val, dev), tensor(y_val, dev))
         except StudentRaised:
             return   # train works, evaluate itself fails: the evaluate tests grade that, not this one
-        case = f"train(epochs=3, lr=0.2, batch_size=4, seed=2) with test data on {dev}"
+        case = f"train(epochs=3, lr=0.2, batch_size=4, seed=2) with validation data on {dev}"
         m = bag(student, v, dev, np.zeros(v), 0.0)
-        history = call_train(student, case, m, x, y, dev, **config, x_test=tensor(x_test, dev),
-                             y_test=tensor(y_test, dev))
-        if len(history["test_acc"]) != 3:
-            raise Mismatch(f"{case}: expected 3 entries in history['test_acc'], got {len(history['test_acc'])}")
-        final = history_entry(named(case, student.call, "evaluate", m, tensor(x_test, dev), tensor(y_test, dev)),
+        history = call_train(student, case, m, x, y, dev, **config, x_val=tensor(x_val, dev),
+                             y_val=tensor(y_val, dev))
+        if len(history["val_acc"]) != 3:
+            raise Mismatch(f"{case}: expected 3 entries in history['val_acc'], got {len(history['val_acc'])}")
+        final = history_entry(named(case, student.call, "evaluate", m, tensor(x_val, dev), tensor(y_val, dev)),
                               case, "evaluate's result")
-        if abs(history["test_acc"][-1] - final) > 1e-9:
-            raise Mismatch(f"{case}: history['test_acc'][-1] is {history['test_acc'][-1]:.4f}, but evaluate on "
-                           f"x_test, y_test gives {final:.4f} for the trained model")
+        if abs(history["val_acc"][-1] - final) > 1e-9:
+            raise Mismatch(f"{case}: history['val_acc'][-1] is {history['val_acc'][-1]:.4f}, but evaluate on "
+                           f"x_val, y_val gives {final:.4f} for the trained model")
         driven = bag(student, v, dev, np.zeros(v), 0.0)
-        expected = driven_run(student, driven, x, y, dev, **config, x_test=x_test, y_test=y_test)
+        expected = driven_run(student, driven, x, y, dev, **config, x_val=x_val, y_val=y_val)
         check_trained_as_driven(case, m, driven, (np.zeros(v), 0.0), history, expected)

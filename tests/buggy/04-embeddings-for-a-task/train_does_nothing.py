@@ -1,11 +1,11 @@
 # replaces: solution-train
-# bug: trains nothing: returns a made-up loss per epoch and, with test data, the accuracy of the untrained model
-# caught by: test_train_history, test_train_is_seeded, test_train_adam_lr, test_train_one_optimizer, test_train_test_accuracy
-def train(model, x, y, epochs, lr, batch_size, seed, x_test=None, y_test=None, progress=False):
+# bug: trains nothing: returns a made-up loss per epoch and, with validation data, the accuracy of the untrained model
+# caught by: test_train_history, test_train_is_seeded, test_train_adam_lr, test_train_one_optimizer, test_train_validation_accuracy
+def train(model, x, y, epochs, lr, batch_size, seed, x_val=None, y_val=None, progress=False):
     torch.manual_seed(seed)
-    history = {"loss": [], "test_acc": []}
+    history = {"loss": [], "val_acc": []}
     for epoch in range(epochs):
         history["loss"].append(0.69 / (epoch + 1))
-        if x_test is not None:
-            history["test_acc"].append(evaluate(model, x_test, y_test))
+        if x_val is not None:
+            history["val_acc"].append(evaluate(model, x_val, y_val))
     return history
