@@ -46,7 +46,8 @@ NOT_GLUED_YET: dict[str, set[str]] = {
 
 def prose(text: str) -> str:
     """A MyST page without its front matter, code and directive blocks, math, inline code, glue
-    roles, link targets and comments."""
+    roles, link targets, comments and its list of references (citations, not results)."""
+    text = text.split("\n## References\n")[0]
     text = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.DOTALL)
     text = re.sub(r"^(`{3,}|~{3,}|:{3,}).*?^\1\s*$", "", text, flags=re.DOTALL | re.MULTILINE)
     text = re.sub(r"\$\$.*?\$\$", "", text, flags=re.DOTALL)
@@ -90,3 +91,12 @@ def test_a_shown_key_without_its_glue_is_found():
 def test_every_glued_number_is_computed_on_its_page(page):
     missing = unglued(page.read_text())
     assert not missing, f"{page.name}: the text shows {missing}, which no cell of the page glues"
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if re.match(r"\d\d-", p.name)], ids=lambda p: p.name)
+def test_every_chapter_ends_with_its_references(page):
+    text = page.read_text()
+    assert "\n## References\n" in text, f"{page.name} has no References section"
+    tail = text.split("\n## References\n")[1]
+    assert "\n## " not in tail, "References is the last section"
+    assert len(re.findall(r"^- \S", tail, re.MULTILINE)) >= 3, "at least three sources"
