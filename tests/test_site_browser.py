@@ -211,3 +211,54 @@ def test_embedding_maps_show_the_word_on_hover_and_zoom(browser, server):
         assert svg.get_attribute("viewBox") == before.replace(",", " ") or float(svg.get_attribute("data-zoom")) == 1
     page.close()
     assert not browser.take_problems()
+
+
+# What sticks out of a page: the page itself wider than the window, any element of the article
+# (code, outputs, tables, figures) whose content is wider than its box and is cut off (overflow
+# hidden or visible) rather than scrolled in a box of its own, and any element that reaches past
+# the window's right edge outside such a box. (A wide table may scroll in its own box.)
+OVERFLOW = """() => {
+  const insideScrollingBox = el => {
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement)
+      if (["auto", "scroll"].includes(getComputedStyle(a).overflowX)) return true;
+    return false;
+  };
+  const out = [];
+  if (document.documentElement.scrollWidth > window.innerWidth + 1)
+    out.push(`page ${document.documentElement.scrollWidth}px wide in a ${window.innerWidth}px window`);
+  for (const el of document.querySelectorAll("article.bd-article *")) {
+    const style = getComputedStyle(el);
+    if (style.display === "inline" || el.closest("mjx-container, svg, .math")) continue;
+    // lines of code and output wrap: a reader should not have to scroll a cell sideways
+    const scrolls = ["auto", "scroll"].includes(style.overflowX) && el.tagName !== "PRE";
+    if (el.scrollWidth > el.clientWidth + 1 && !scrolls && el.clientWidth > 0)
+      out.push(`${el.tagName.toLowerCase()}.${[...el.classList].join(".")} ${el.scrollWidth}px in ${el.clientWidth}px: `
+               + el.textContent.trim().slice(0, 60));
+    const box = el.getBoundingClientRect();
+    if (box.right > window.innerWidth + 1 && !insideScrollingBox(el))
+      out.push(`${el.tagName.toLowerCase()} reaches ${Math.round(box.right)}px: ` + el.textContent.trim().slice(0, 60));
+  }
+  return [...new Set(out)].slice(0, 8);
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_nothing_sticks_out_of_a_page_at_phone_and_desktop_width(browser, server, width):
+    """Long inline code and long lines of code or output wrap instead of widening the page or
+    being cut off; at 390 px (a phone) the page never scrolls sideways."""
+    page = browser.page()
+    page.set_viewport_size({"width": width, "height": 844})
+    report = {}
+    for path in html_pages(STUDENT):
+        name = path.relative_to(STUDENT).as_posix()
+        page.goto(server + name, wait_until="load")
+        page.evaluate(SETTLE)
+        found = page.evaluate(OVERFLOW)
+        if width == 390:
+            page.screenshot(path=str(SCREENSHOTS / f"phone-{name.replace('/', '__').removesuffix('.html')}.png"),
+                            full_page=True)
+        if found:
+            report[name] = found
+    page.close()
+    assert not report, "\n".join(f"{name}:\n  " + "\n  ".join(p) for name, p in report.items())
+    assert not browser.take_problems()
