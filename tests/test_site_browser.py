@@ -191,24 +191,62 @@ def test_embedding_maps_show_the_word_on_hover_and_zoom(browser, server):
     page = browser.page()
     for path in maps:
         page.goto(server + path.relative_to(STUDENT).as_posix(), wait_until="load")
+        page.evaluate(SETTLE)     # images above the map loaded: no layout shift after this
         figure = page.locator("figure.embedding-map").first
-        figure.scroll_into_view_if_needed()
+        # at once: the theme scrolls smoothly, and a dot measured mid-scroll is somewhere else later
+        figure.evaluate("el => el.scrollIntoView({block: 'center', behavior: 'instant'})")
         svg = figure.locator("svg")
-        dot = figure.locator("circle[data-word]").nth(0)
-        word = dot.get_attribute("data-word")
-        dot.hover(force=True)
-        assert figure.locator(".embedding-map-label").inner_text().startswith(word)
+        dot = figure.locator("circle[data-word]").nth(0).bounding_box()
+        x, y = dot["x"] + dot["width"] / 2, dot["y"] + dot["height"] / 2
+        word = page.evaluate("([x, y]) => document.elementFromPoint(x, y).getAttribute('data-word')", [x, y])
+        page.mouse.move(x, y)     # the word of the dot on top there (dots overlap)
+        assert figure.locator(".embedding-map-label").inner_text().startswith(word + " ")
         before = svg.get_attribute("viewBox")
         figure.locator("button[data-zoom=in]").click()
         assert float(svg.get_attribute("data-zoom")) > 1.2 and svg.get_attribute("viewBox") != before
         box = svg.bounding_box()
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         zoom = float(svg.get_attribute("data-zoom"))
+        # a plain wheel scrolls the page and leaves the map alone ...
+        scrolled = page.evaluate("() => window.scrollY")
+        page.mouse.wheel(0, 200)
+        page.wait_for_function("y => window.scrollY > y", arg=scrolled)
+        assert float(svg.get_attribute("data-zoom")) == zoom, "the wheel zoomed the map instead of scrolling"
+        # ... Ctrl + wheel zooms it
+        box = svg.bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.keyboard.down("Control")
         page.mouse.wheel(0, -200)
+        page.keyboard.up("Control")
         page.wait_for_function("([el, z]) => parseFloat(el.getAttribute('data-zoom')) > z", arg=[svg.element_handle(), zoom])
         figure.screenshot(path=str(SCREENSHOTS / f"map-zoomed-{path.stem}.png"))
         figure.locator("button[data-zoom=reset]").click()
-        assert svg.get_attribute("viewBox") == before.replace(",", " ") or float(svg.get_attribute("data-zoom")) == 1
+        assert float(svg.get_attribute("data-zoom")) == 1
+        # the keyboard: focus, arrows, + / -, 0, n names a word
+        svg.focus()
+        assert page.evaluate("() => document.activeElement.classList.contains('embedding-map-svg')")
+        page.keyboard.press("ArrowRight")
+        assert svg.get_attribute("viewBox") != before.replace(",", " ")
+        page.keyboard.press("+")
+        assert float(svg.get_attribute("data-zoom")) > 1.2
+        page.keyboard.press("0")
+        assert float(svg.get_attribute("data-zoom")) == 1
+        page.keyboard.press("n")
+        named = figure.locator(".embedding-map-label").inner_text()
+        assert any(named.startswith(w + " ") for w in figure.locator("circle[data-word]").evaluate_all(
+            "els => els.map(e => e.getAttribute('data-word'))")), named
+        # named buttons, and every word in the text alternative
+        names = figure.locator("button").evaluate_all("els => els.map(b => b.innerText.trim() && b.textContent)")
+        assert all(("Zoom" in n or "whole map" in n) for n in names), names
+        words = set(figure.locator("circle[data-word]").evaluate_all("els => els.map(e => e.getAttribute('data-word'))"))
+        listed = figure.locator("details.embedding-map-words li").evaluate_all("els => els.map(e => e.textContent)")
+        assert words == {item.split(":")[0] for item in listed}
+    # on a phone, the names on the map stay readable
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server + maps[0].relative_to(STUDENT).as_posix(), wait_until="load")
+    sizes = page.locator("figure.embedding-map text").evaluate_all(
+        "els => els.map(t => t.getBoundingClientRect().height)")
+    assert sizes and min(sizes) >= 9, f"map labels {min(sizes):.1f} px high on a phone"
     page.close()
     assert not browser.take_problems()
 
@@ -228,7 +266,7 @@ OVERFLOW = """() => {
     out.push(`page ${document.documentElement.scrollWidth}px wide in a ${window.innerWidth}px window`);
   for (const el of document.querySelectorAll("article.bd-article *")) {
     const style = getComputedStyle(el);
-    if (style.display === "inline" || el.closest("mjx-container, svg, .math")) continue;
+    if (style.display === "inline" || el.closest("mjx-container, svg, .math, .embedding-map-sr")) continue;
     // lines of code and output wrap: a reader should not have to scroll a cell sideways
     const scrolls = ["auto", "scroll"].includes(style.overflowX) && el.tagName !== "PRE";
     if (el.scrollWidth > el.clientWidth + 1 && !scrolls && el.clientWidth > 0)
@@ -257,6 +295,50 @@ def test_nothing_sticks_out_of_a_page_at_phone_and_desktop_width(browser, server
         if width == 390:
             page.screenshot(path=str(SCREENSHOTS / f"phone-{name.replace('/', '__').removesuffix('.html')}.png"),
                             full_page=True)
+        if found:
+            report[name] = found
+    page.close()
+    assert not report, "\n".join(f"{name}:\n  " + "\n  ".join(p) for name, p in report.items())
+    assert not browser.take_problems()
+
+
+@functools.lru_cache(maxsize=1)
+def axe_source() -> str:
+    """axe-core, from the npm tarball `make data` fetched and checked (embedding_course.coursedata)."""
+    import tarfile
+
+    from embedding_course import coursedata
+    with tarfile.open(coursedata.path("axe")) as tgz:
+        return tgz.extractfile("package/axe.min.js").read().decode()
+
+
+# axe-core on the course's own content (the article: text, code, outputs, figures, maps), not on the
+# theme's navigation around it; serious and critical violations fail.
+RUN_AXE = """async () => {
+  const result = await axe.run(document.querySelector("article.bd-article"), {resultTypes: ["violations"]});
+  return result.violations.filter(v => ["serious", "critical"].includes(v.impact)).map(v =>
+    `${v.id} (${v.impact}): ${v.help}; ${v.nodes.length} element(s), e.g. ${v.nodes[0].html.slice(0, 120)}`);
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_no_serious_accessibility_violation_in_the_course_s_pages(browser, server, width, mode):
+    page = browser.page()
+    page.set_viewport_size({"width": width, "height": 844})
+    page.emulate_media(color_scheme=mode)
+    report = {}
+    for path in html_pages(STUDENT):
+        name = path.relative_to(STUDENT).as_posix()
+        page.goto(server + name, wait_until="load")
+        page.evaluate(SETTLE)
+        # the theme's own switch: its colour mode follows data-theme on <html>
+        page.evaluate(f"() => {{ document.documentElement.dataset.theme = '{mode}'; "
+                      f"document.documentElement.dataset.mode = '{mode}'; }}")
+        if not page.locator("article.bd-article").count():
+            continue
+        page.add_script_tag(content=axe_source())
+        found = page.evaluate(RUN_AXE)
         if found:
             report[name] = found
     page.close()

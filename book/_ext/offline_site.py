@@ -5,6 +5,10 @@
   _config.yml (launch_buttons.thebe: false), so its scripts and stylesheet are left out.
 - pydata-sphinx-theme logs a console error on a first visit unless a default colour mode is set.
 
+A hidden code cell's toggle (myst-nb) is a <summary> whose aria-label, "Toggle hidden content",
+hides its visible text ("Show code cell source") from screen readers (axe-core:
+label-content-name-mismatch): the label is dropped, so the visible text names it.
+
 It also points a chapter's launch buttons (Binder, Colab, JupyterHub) at the chapter's exercise
 notebook, exercises/<name>/<name>.ipynb, instead of the page's MyST source: that notebook is what
 a learner runs, and Colab cannot open a .md file.
@@ -45,6 +49,11 @@ def launch_the_exercise(app, pagename, templatename, context, doctree):
             _retarget(button, f"{pagename}.md", exercise)
 
 
+def name_toggles_by_their_text(app, pagename, templatename, context, doctree):
+    if "body" in context:
+        context["body"] = context["body"].replace('<summary aria-label="Toggle hidden content">', "<summary>")
+
+
 def default_mode(app, config):
     config.html_context.setdefault("default_mode", "light")   # pydata-sphinx-theme reads it from the context
 
@@ -53,4 +62,5 @@ def setup(app):
     app.connect("config-inited", default_mode)
     app.connect("html-page-context", drop_thebe, priority=900)
     app.connect("html-page-context", launch_the_exercise, priority=900)
+    app.connect("html-page-context", name_toggles_by_their_text, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
