@@ -143,3 +143,13 @@ def test_launch_buttons_open_the_exercise_notebook():
             assert links, f"{name}: no launch link to {host}"
             assert all(f"exercises/{name}/{name}.ipynb" in h or
                        f"exercises%2F{name}%2F{name}.ipynb" in h for h in links), (name, links)
+
+
+@pytest.mark.parametrize("name", [*EXERCISES, "grading", "intro"])
+def test_every_figure_has_real_alt_text(name):
+    """A figure's alt text says what it shows (mystnb: image: alt in the cell's options), not its
+    file name (WCAG 1.1.1)."""
+    for img in page(name).select("article img"):
+        alt = (img.get("alt") or "").strip()
+        assert len(alt.split()) >= 6 and not re.search(r"\.(png|jpe?g|svg)\b|_images/", alt), \
+            f"{name}: a figure's alt text is {alt!r}"
