@@ -344,3 +344,19 @@ def test_no_serious_accessibility_violation_in_the_course_s_pages(browser, serve
     page.close()
     assert not report, "\n".join(f"{name}:\n  " + "\n  ".join(p) for name, p in report.items())
     assert not browser.take_problems()
+
+
+def test_each_chapter_offers_its_exercise_as_a_button_and_the_site_has_an_icon(browser, server):
+    page = browser.page()
+    for doc in toc_docs():
+        if not re.match(r"book/\d\d-", doc):
+            continue
+        page.goto(server + doc + ".html", wait_until="load")
+        link = page.locator("article a.reference.download").first
+        style = link.evaluate("a => { const s = getComputedStyle(a); return [s.display, s.backgroundColor]; }")
+        assert style[0] == "inline-block" and style[1] not in ("rgba(0, 0, 0, 0)", "transparent"), (doc, style)
+        assert link.get_attribute("href").endswith(".ipynb")
+        icon = page.locator("link[rel~=icon]").get_attribute("href")
+        assert icon and page.request.get(page.url.rsplit("/", 1)[0] + "/" + icon).ok, (doc, icon)
+    page.close()
+    assert not browser.take_problems()
