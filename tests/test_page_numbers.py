@@ -35,12 +35,14 @@ SETTINGS: dict[str, dict[str, str]] = {
                        "400,000": "the size of GloVe 6B's vocabulary (Pennington et al.)",
                        "1.8": "the State of the Union corpus's size in million words, as published",
                        "0.10": "the hidden test's threshold for exercise 5, a setting of the grader"},
+    "06-pretrained-vectors.md": {"0.005": "chapter 4's learning rate, the recipe reused",
+                                 "1,000": "a training-set size of the experiment, chosen",
+                                 "3,000": "a training-set size of the experiment, chosen"},
 }
 
 NOT_GLUED_YET: dict[str, set[str]] = {
-    "06-pretrained-vectors.md": {"2.8", "8,454", "2,114", "90 %", "97 %", "2,000", "89 %", "0.005", "0.80", "0.47",
-                                 "0.53", "0.00", "0.66", "0.09", "1,000", "3,000", "60.7", "56.5", "60 %", "1.1",
-                                 "2.4", "77.6", "77.4"},
+    # the learning-curve conclusions, to be rewritten with the rerun that adds matched random controls
+    "06-pretrained-vectors.md": {"2.8", "8,454", "2,114", "89 %", "60.7", "56.5", "60 %", "1.1", "2.4", "77.6", "77.4"},
 }
 
 
