@@ -159,18 +159,24 @@ def nbgrader(*args, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def release(names: list[str], out: Path) -> list[Path]:
-    """Run nbgrader's generate_assignment on solutions/<name> for each name
-    and copy the student notebooks to out/<name>/."""
-    written = []
-    with tempfile.TemporaryDirectory(prefix="release-") as tmp:
-        root = make_course(Path(tmp), exercises=set(names), db=f"sqlite:///{tmp}/gradebook.db")
-        for name in names:
+    """Run nbgrader's generate_assignment on solutions/<name> for each name and copy the student
+    notebooks to out/<name>/. Each exercise is generated in a course folder of its own (its own
+    gradebook, so that no two runs share a database), several at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def generate(name: str) -> list[Path]:
+        with tempfile.TemporaryDirectory(prefix=f"release-{name}-") as tmp:
+            root = make_course(Path(tmp), exercises={name}, db=f"sqlite:///{tmp}/gradebook.db")
             done = nbgrader("generate_assignment", name, "--force", cwd=root)
             if done.returncode != 0:
                 raise RuntimeError(f"nbgrader generate_assignment {name} failed:\n{done.stdout}\n{done.stderr}")
             target = Path(out) / name
             target.mkdir(parents=True, exist_ok=True)
+            copied = []
             for nb in sorted((root / "release" / name).glob("*.ipynb")):
                 shutil.copy(nb, target / nb.name)
-                written.append(target / nb.name)
-    return written
+                copied.append(target / nb.name)
+            return copied
+
+    with ThreadPoolExecutor(max_workers=max(1, min(len(names), os.cpu_count() or 1))) as pool:
+        return [path for paths in pool.map(generate, names) for path in paths]
