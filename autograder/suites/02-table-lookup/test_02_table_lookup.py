@@ -23,10 +23,10 @@ EMPTY_SHAPES = [(0,), (3, 0), (0, 2, 4)]
 
 # Speed checks (harness.check_speed: 5x the reference + 20 ms, in one of up to 6 attempts).
 # Each timed attempt gets new indices, sent with the call (harness.Attempts): the reference is
-# the best time of vectorised indexing here plus that of sending the indices through a pipe here. The result is read back
-# at once: reading may take up to 3x what sending it through a pipe takes here, plus 50 ms;
-# what it takes beyond that counts as time of the call, so a result that does its work only
-# when it is sent gains nothing.
+# the best time of vectorised indexing here plus that of sending the indices through a pipe
+# here. The result is read back at once: reading may take up to 3x what sending it through a
+# pipe takes here, plus 50 ms; what it takes beyond that counts as time of the call, so a
+# result that does its work only when it is sent gains nothing.
 # Measured on 2 CPU cores shared with other jobs (load 3-8): correct code needs 0.1-0.6 of
 # the limit, a Python loop over the tokens, whether run in the call, when the result is sent
 # or when the indices arrive, 1.8-5x (numpy, the fastest kind of loop) to 3-28x (torch) of it.
