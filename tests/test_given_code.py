@@ -17,6 +17,13 @@ EX6 = "06-pretrained-vectors"
 GIVEN = ("BagClassifier", "fit_and_score")
 
 
+def page_code_cells(text: str) -> list[str]:
+    """The code of a MyST page's code cells, without their options (a YAML block or :key: lines)."""
+    cells = re.findall(r"^```\{code-cell\}[^\n]*\n(.*?)^```", text, re.MULTILINE | re.DOTALL)
+    cells = [re.sub(r"\A---\n.*?\n---\n", "", c, flags=re.DOTALL) for c in cells]
+    return ["\n".join(line for line in c.splitlines() if not line.startswith(":")) for c in cells]
+
+
 def definitions(source: str) -> dict[str, str]:
     """Top-level function and class definitions of `source`, as AST dumps (layout and comments aside)."""
     return {node.name: ast.dump(node) for node in ast.parse(source).body
@@ -30,7 +37,7 @@ def setup_cell(path) -> str:
 
 def page_code(name) -> str:
     text = (REPO / "book" / f"{name}.md").read_text()
-    return "\n".join(re.findall(r"```\{code-cell\} ipython3\n(.*?)```", text, re.S))
+    return "\n".join(page_code_cells(text))
 
 
 @pytest.mark.parametrize("where", ["exercise", "chapter page", "hidden suite"])
@@ -48,7 +55,7 @@ def test_chapter_6_given_code_is_the_solution_notebook_s(where):
 def page_class(page: str, name: str) -> str:
     """The source of class `name` as a chapter page defines it (its code cells)."""
     text = (REPO / "book" / page).read_text()
-    for block in re.findall(r"^```\{code-cell\}[^\n]*\n(.*?)^```", text, re.MULTILINE | re.DOTALL):
+    for block in page_code_cells(text):
         for node in ast.parse(block).body:
             if isinstance(node, ast.ClassDef) and node.name == name:
                 return ast.get_source_segment(block, node)
