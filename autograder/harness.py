@@ -152,7 +152,7 @@ def expect_error(call, case: str, *names: str):
     except StudentRaised as e:
         if e.is_a(*names):
             return e
-        raise Mismatch(f"{case}: raised {e.type} ({e.message[:200]}), but {' or '.join(names)} was expected") from None
+        raise Mismatch(f"{case}: {e.summary()}, but {' or '.join(names)} was expected") from None
     raise Mismatch(f"{case}: no error was raised (returned {describe(got)}), but {' or '.join(names)} was expected")
 
 
@@ -171,7 +171,7 @@ def check_unchanged(got, original: np.ndarray, case: str):
 # factor: so rather than a wider limit, which a loop over the tokens would fit into, more attempts,
 # spread out in time (BACKOFF) so that one busy spell does not spoil them all. A loop stays slow in
 # every attempt; right code needs one quiet moment.
-SPEED_FACTOR = 5.0
+SPEED_FACTOR = 3.0
 SPEED_SLACK = 0.02
 SPEED_ATTEMPTS = 6
 BACKOFF = (0.05, 0.1, 0.2, 0.4, 0.8)   # seconds of rest after each attempt that was too slow

@@ -248,6 +248,10 @@ def _missing_message(name: str, report: dict) -> str:
     hint = ""
     if failed:
         first = failed[0]
-        hint = (f" Cell {first['index']} raised {first['error'].get('type')}: {first['error'].get('message', '')[:200]}"
-                " — an error there may have stopped the definition.")
+        if first["error"].get("type") == "NotImplementedError":
+            hint = (f" Cell {first['index']} stopped at a NotImplementedError: it uses a function that is not "
+                    "implemented yet, and that may have stopped the definition.")
+        else:
+            hint = (f" Cell {first['index']} raised {first['error'].get('type')}: "
+                    f"{first['error'].get('message', '')[:200]} — an error there may have stopped the definition.")
     return f"The notebook defines no function or class named `{name}`: did you rename it or delete its cell?{hint}"

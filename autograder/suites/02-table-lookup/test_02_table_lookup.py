@@ -21,7 +21,7 @@ LASAGNE_X = np.array([[0, 2], [1, 2]])
 SHAPES = [((7,), 6), ((1,), 4), ((1, 1), 3), ((4, 9), 10), ((2, 3, 4), 12), ((5, 1, 2), 7)]   # (x.shape, V)
 EMPTY_SHAPES = [(0,), (3, 0), (0, 2, 4)]
 
-# Speed checks (harness.check_speed: 5x the reference + 20 ms, in one of up to 6 attempts).
+# Speed checks (harness.check_speed: 3x the reference + 20 ms, in one of up to 6 attempts).
 # Each timed attempt gets new indices, sent with the call (harness.Attempts): the reference is
 # the best time of vectorised indexing here plus that of sending the indices through a pipe
 # here. The result is read back at once: reading may take up to 3x what sending it through a

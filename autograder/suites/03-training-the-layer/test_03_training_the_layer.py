@@ -37,9 +37,10 @@ EMPTY_SHAPES = [(0,), (3, 0), (0, 2, 4)]
 F64 = dict(rtol=1e-10, atol=1e-12)   # float64 values and gradients: rounding only
 EPS = 1e-6                            # finite differences; everything here is linear in W
 
-# Speed checks (harness.check_speed: 5x the best time of the vectorised reference + 20 ms).
+# Speed checks (harness.check_speed: 3x the best time of the vectorised reference + 20 ms, in one of
+# up to 6 attempts).
 # Measured on 2 CPU cores: see the numbers next to each speed test.
-BACKWARD_SPEED_SHAPE, BACKWARD_SPEED_V, BACKWARD_SPEED_D = (400, 500), 1000, 2
+BACKWARD_SPEED_SHAPE, BACKWARD_SPEED_V, BACKWARD_SPEED_D = (800, 500), 1000, 2
 BAG_SPEED_BAGS, BAG_SPEED_MAX_LEN, BAG_SPEED_V, BAG_SPEED_D = 20_000, 8, 1000, 16
 
 # ---------------------------------------------------------------- helpers
@@ -223,11 +224,12 @@ def test_embedding_backward_inputs_unchanged(student, rng):
 
 @points(1, task="embedding_backward")
 def test_embedding_backward_speed(student, rng):
-    """embedding_backward: 200,000 tokens, V = 1,000, about as fast as np.add.at (no loop, no one-hot matrix)"""
-    # Measured on 2 CPU cores: np.add.at 9-25 ms (limit 65-150 ms), a solution with np.add.at
-    # about the same; a Python loop over the tokens ~320 ms; a one-hot product
-    # (a 200,000 x 1,000 matrix) 0.9-1.4 s. With grad_out sent with the call (reference: np.add.at
-    # plus that transfer, 7-21 ms, limit 54-126 ms) the solution's attempts took 8-26 ms under load.
+    """embedding_backward: 400,000 tokens, V = 1,000, about as fast as np.add.at (no loop, no one-hot matrix)"""
+    # 200,000 tokens left a Python loop run when the result is read (the fastest kind) within
+    # 1.8x of a 3x limit, and under a 5x one on a loaded machine: twice the tokens halve what the
+    # fixed 20 ms adds. Measured on 2 cores (two runs): the reference 17-27 ms (limit 70-102 ms), the
+    # solution's first attempt 26-30 ms; Python loops over the tokens, run in the call, when the result
+    # is read, memoized or ahead of time, 222-534 ms in every attempt.
     v, d = BACKWARD_SPEED_V, BACKWARD_SPEED_D
 
     def reference(G, x):

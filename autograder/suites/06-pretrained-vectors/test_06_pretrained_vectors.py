@@ -410,7 +410,7 @@ def test_align_fast(student, rng):
         with student.time_limit(10):
             seconds, got = attempt.run(0)
     except StudentRaised as e:
-        raise Mismatch(f"{case}: raised {e.type}: {e.message[:200]}") from None
+        raise Mismatch(f"{case}: {e.summary()}") from None
     except BudgetExhausted:
         raise
     except WorkerDied as e:  # the worker was stopped at the time limit
