@@ -2,8 +2,7 @@
 grading core (grading.py), the Gradescope bundle (gradescope.py) and the
 nbgrader course (nbgrader_course.py) take theirs from here.
 
-The per-process limits are also the field defaults of sandbox.Limits, which
-still spells them out itself (tests/test_defaults.py checks that they agree).
+The per-process limits are also the field defaults of sandbox.Limits.
 """
 
 # A submission's process: its address space in MiB, the seconds one call into

@@ -232,7 +232,8 @@ def leaks(units: list[Unit], document: str, lines: set[tuple[str, ...]]) -> list
 # ---------------------------------------------------------------- documents
 
 
-CODE_FENCE = re.compile(r"^(`{3,}|~{3,})\s*(\{code-cell\}|python|py|ipython3?)\b[^\n]*\n(.*?)^\1[ \t]*$",
+# (no \b after the fence's kind: "}" and the space after it are both non-word characters)
+CODE_FENCE = re.compile(r"^(`{3,}|~{3,})\s*(\{code-cell\}|python|py|ipython3?)(?![\w-])[^\n]*\n(.*?)^\1[ \t]*$",
                         re.MULTILINE | re.DOTALL)
 
 
@@ -275,6 +276,15 @@ def test_no_other_exercise_holds_this_exercise_s_answers(units, name):
         if other != name:
             found += leaks(units[name], f"exercises/{other}", document_lines(code_sources(exercise(other))))
     assert not found, "answers given away:\n" + "\n".join(found)
+
+
+def test_the_pages_code_is_read():
+    """The page scan reads every chapter's code cells (a pattern that matched none let it pass unread)."""
+    for page in PAGES:
+        if re.match(r"\d\d-", page.name):
+            sources = page_sources(page)
+            assert len(sources) == page.read_text().count("```{code-cell}") > 0, page.name
+            assert not any(src.startswith(("---", ":")) for src in sources), f"{page.name}: cell options read as code"
 
 
 @pytest.mark.parametrize("name", EXERCISES)

@@ -7,21 +7,14 @@ different model or training run than the students were given.
 """
 import ast
 import json
-import re
 
 import pytest
 
 from conftest import REPO, exercise, solution
+from test_answer_leaks import page_sources
 
 EX6 = "06-pretrained-vectors"
 GIVEN = ("BagClassifier", "fit_and_score")
-
-
-def page_code_cells(text: str) -> list[str]:
-    """The code of a MyST page's code cells, without their options (a YAML block or :key: lines)."""
-    cells = re.findall(r"^```\{code-cell\}[^\n]*\n(.*?)^```", text, re.MULTILINE | re.DOTALL)
-    cells = [re.sub(r"\A---\n.*?\n---\n", "", c, flags=re.DOTALL) for c in cells]
-    return ["\n".join(line for line in c.splitlines() if not line.startswith(":")) for c in cells]
 
 
 def definitions(source: str) -> dict[str, str]:
@@ -36,8 +29,7 @@ def setup_cell(path) -> str:
 
 
 def page_code(name) -> str:
-    text = (REPO / "book" / f"{name}.md").read_text()
-    return "\n".join(page_code_cells(text))
+    return "\n".join(page_sources(REPO / "book" / f"{name}.md"))
 
 
 @pytest.mark.parametrize("where", ["exercise", "chapter page", "hidden suite"])
@@ -54,8 +46,7 @@ def test_chapter_6_given_code_is_the_solution_notebook_s(where):
 
 def page_class(page: str, name: str) -> str:
     """The source of class `name` as a chapter page defines it (its code cells)."""
-    text = (REPO / "book" / page).read_text()
-    for block in page_code_cells(text):
+    for block in page_sources(REPO / "book" / page):
         for node in ast.parse(block).body:
             if isinstance(node, ast.ClassDef) and node.name == name:
                 return ast.get_source_segment(block, node)

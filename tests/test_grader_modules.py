@@ -3,15 +3,7 @@ import subprocess
 import sys
 
 from autograder import defaults
-from autograder.sandbox import Limits
 from conftest import REPO
-
-
-def test_the_sandbox_limits_are_the_defaults():
-    # sandbox.Limits still spells its defaults out; they must be these.
-    limits = Limits()
-    assert (limits.memory_mb, limits.call_timeout, limits.load_timeout) == (
-        defaults.MEMORY_MB, defaults.CALL_TIMEOUT, defaults.LOAD_TIMEOUT)
 
 
 def test_the_command_line_takes_the_defaults(monkeypatch):

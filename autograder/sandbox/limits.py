@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from autograder import defaults
 from autograder.sandbox.cgroup import Cgroup
 
 START_TIMEOUT = 60.0   # seconds for a worker to be ready (a sandbox built, or an interpreter started)
@@ -17,9 +18,9 @@ SANDBOX_UID_BASE = int(os.environ.get("COURSE_SANDBOX_UID_BASE", "10000000"))
 
 @dataclass
 class Limits:
-    memory_mb: int = 4096          # address space of the child
-    call_timeout: float = 20.0     # seconds for one call
-    load_timeout: float = 60.0     # seconds for running all of the notebook's cells
+    memory_mb: int = defaults.MEMORY_MB            # address space of the child
+    call_timeout: float = defaults.CALL_TIMEOUT    # seconds for one call
+    load_timeout: float = defaults.LOAD_TIMEOUT    # seconds for running all of the notebook's cells
     file_mb: int = 64              # largest file the child may write
     max_pids: int = 64             # processes and threads of one submission (with a pids cgroup)
     tmp_mb: int = 256              # size of each of the sandbox's scratch folders, /tmp and /dev/shm
