@@ -31,23 +31,21 @@ class StudentRaised(Exception):
         self.mro = strings(error.get("mro"), 100)
         self.message = safe_text(error.get("message", ""), 1000)
         self.where = strings(error.get("where"), 300, 3)
-        if self.is_a("NotImplementedError"):
-            # the exercise's placeholder, still in place: say so, not "raised NotImplementedError: "
-            told = f" ({self.message})" if self.message else ""
-            super().__init__(f"{what} is not implemented yet: it still raises NotImplementedError{told}; "
-                             "replace the `raise NotImplementedError` line of its cell with your code")
-        else:
-            super().__init__(f"{what} raised {self.type}: {self.message}")
+        # the exercise's placeholder, still in place, is named as such, with what to do about it
+        hint = ("; replace the `raise NotImplementedError` line of its cell with your code"
+                if self.is_a("NotImplementedError") else "")
+        super().__init__(f"{what} {self.summary(limit=None)}{hint}")
 
     def is_a(self, *names: str) -> bool:
         return any(n in self.mro for n in names)
 
-    def summary(self) -> str:
+    def summary(self, limit: int | None = 200) -> str:
         """What happened, for a message that names the call itself: 'raised ValueError: ...', or, for
         the exercise's placeholder, that the function is not implemented yet."""
         if self.is_a("NotImplementedError"):
-            return "is not implemented yet (it still raises NotImplementedError)"
-        return f"raised {self.type}: {self.message[:200]}"
+            told = f" ({self.message[:limit]})" if self.message else ""
+            return f"is not implemented yet: it still raises NotImplementedError{told}"
+        return f"raised {self.type}: {self.message[:limit]}"
 
 
 @dataclass
