@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 REQUIREMENTS := $(VENV)/.requirements
 STAMP := $(VENV)/.installed
+# Pages built by the book show a progress bar's final line only (embedding_course/progress.py).
+JUPYTER_BOOK := COURSE_PAGE_BUILD=1 $(BIN)/jupyter-book
 # When make started: `make check` and `make test` print how long they took, from here.
 STARTED := $(shell date +%s)
 elapsed = echo "$(1): $$(( $$(date +%s) - $(STARTED) )) s"
@@ -83,13 +85,13 @@ data: $(STAMP) check-npm
 	$(BIN)/python -m embedding_course.coursedata fetch
 
 book: $(STAMP) data
-	COURSE_PAGE_BUILD=1 $(BIN)/jupyter-book build . -W -n --keep-going
+	$(JUPYTER_BOOK) build . -W -n --keep-going
 
 # The instructor edition: the same book plus the solution notebooks of solutions/ as pages (not
 # executed), into _build/instructor/_build/html. Never publish it where students can see it.
 book-instructor: $(STAMP) book
 	$(BIN)/python book/instructor_book.py _build/instructor-src
-	COURSE_PAGE_BUILD=1 $(BIN)/jupyter-book build . --config _build/instructor-src/_config.yml --toc _build/instructor-src/_toc.yml \
+	$(JUPYTER_BOOK) build . --config _build/instructor-src/_config.yml --toc _build/instructor-src/_toc.yml \
 		--path-output _build/instructor -W -n --keep-going
 
 # Regenerate exercises/ from solutions/ with nbgrader (tests check they match).
