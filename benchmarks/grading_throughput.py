@@ -26,6 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from autograder.exercises import discover, released_path
 from autograder.notebook import nbgrader_meta
 from autograder.sandbox import bwrap_path
 
@@ -34,9 +35,8 @@ RESULTS = Path(__file__).with_suffix(".json")
 
 
 def exercises() -> list[str]:
-    return sorted(p.name for p in (REPO / "autograder" / "suites").iterdir()
-                  if (REPO / "solutions" / p.name / f"{p.name}.ipynb").exists()
-                  and (REPO / "exercises" / p.name / f"{p.name}.ipynb").exists())
+    """The course's exercises that have a released student notebook."""
+    return [name for name in discover() if released_path(name).exists()]
 
 
 def submission(exercise: str, student: int) -> dict:

@@ -13,7 +13,8 @@ from contextlib import redirect_stderr, redirect_stdout
 import pytest
 
 from autograder.inside import protocol
-from autograder.grading import GradingPlugin, suite_dir
+from autograder.exercises import suite_dir
+from autograder.grading import GradingPlugin
 from autograder.sandbox import StudentRaised, reply_hook
 
 
@@ -154,6 +155,6 @@ def run_task(namespace: dict, exercise: str, task: str, devices=("cpu",)) -> flo
     with redirect_stdout(sink), redirect_stderr(sink):
         pytest.main([str(suite_dir(exercise)), "-q", "-p", "no:cacheprovider", "--import-mode=importlib",
                      "-o", "python_files=test_*.py"], plugins=[plugin, _TaskFilter(task)])
-    for t in plugin.results:
-        print(f"{'✓' if t['score'] == t['max_score'] else '✗'} {t['name']}")
-    return float(sum(t["score"] for t in plugin.results))
+    for t in plugin.results:      # results.TestResult
+        print(f"{'✓' if t.passed else '✗'} {t.name}")
+    return float(sum(t.score for t in plugin.results))
