@@ -23,7 +23,7 @@ def a_test(name="lookup returns rows", task="lookup", points=2.0, passed=True, f
 
 
 def a_record(tests=None, **fields) -> GradeRecord:
-    """A graded record: by default two tasks, 3 of 6 points."""
+    """A graded record: by default two tasks, 3 of 7 points."""
     if tests is None:
         tests = [a_test("rows", "lookup", 2.0, True), a_test("shape", "lookup", 1.0, False, "shape (3,) not (3, 4)"),
                  a_test("grad", "train", 3.0, False, "no gradient"), a_test("speed", "train", 1.0, True)]
