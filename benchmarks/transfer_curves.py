@@ -5,8 +5,9 @@ grows (the experiment itself is embedding_course/transfer.py).
     .venv/bin/python benchmarks/transfer_curves.py [--seeds 5] [--jobs 2]
 
 Every condition, training-set size and seed is one `transfer.one_run`. Writes transfer_curves.json
-beside this file (the config, every run's accuracy, versions, date and machine); chapter 6 plots it.
-Run on demand (about 8 minutes on 2 cores); not part of `make test` or the book build.
+beside this file (the config, the splits, every run's test and validation accuracy and chosen epoch,
+versions, date and machine); chapter 6 plots it.
+Run on demand (about 20 minutes on 2 cores); not part of `make test` or the book build.
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ _STATE = {}
 def _init_worker():
     torch.set_num_threads(1)
     data = task()
-    _STATE["data"], _STATE["matrices"] = data, pretrained_matrices(data[0])
+    _STATE["data"], _STATE["matrices"] = data, pretrained_matrices(data)
 
 
 def _job(args):
@@ -51,15 +52,27 @@ def main(argv=None) -> int:
     jobs = [(c, n, s) for c in CONFIG["conditions"] for n in CONFIG["sizes"] for s in seeds]
     from tqdm import tqdm
     started = time.perf_counter()
-    acc = {c: {str(n): [None] * len(seeds) for n in CONFIG["sizes"]} for c in CONFIG["conditions"]}
+    data = task()
+    assert CONFIG["sizes"][-1] == len(data.x_train), "the last size is the whole training split"
+    runs = {c: {str(n): [None] * len(seeds) for n in CONFIG["sizes"]} for c in CONFIG["conditions"]}
     seconds = 0.0
     with ProcessPoolExecutor(max_workers=args.jobs, initializer=_init_worker) as pool:
-        for c, n, s, a, t in tqdm(pool.map(_job, jobs), total=len(jobs), desc="runs"):
-            acc[c][str(n)][seeds.index(s)] = a
+        for c, n, s, run, t in tqdm(pool.map(_job, jobs), total=len(jobs), desc="runs"):
+            runs[c][str(n)][seeds.index(s)] = run
             seconds += t
+
+    def field(key):
+        return {c: {n: [run[key] for run in by_seed] for n, by_seed in by_size.items()} for c, by_size in runs.items()}
+
     result = {
-        "config": {**CONFIG, "seeds": seeds, "epochs": {str(n): epochs_for(n) for n in CONFIG["sizes"]}},
-        "accuracy": acc,
+        "config": {**CONFIG, "seeds": seeds, "max_epochs": {str(n): epochs_for(n) for n in CONFIG["sizes"]}},
+        "splits": {"train": len(data.x_train), "validation": len(data.x_val), "test": len(data.x_test),
+                   "vocabulary": len(data.itos), "extra_words": len(data.extra_words),
+                   "test_sentences_with_unseen_words": int(data.unseen.sum())},
+        "accuracy": field("test"),
+        "accuracy_unseen": field("test_unseen"),
+        "validation": field("val"),
+        "epoch": field("epoch"),
         "seconds": {"wall": round(time.perf_counter() - started, 1), "sum_of_runs": round(seconds, 1),
                     "jobs": args.jobs, "threads_per_job": 1},
         "versions": {"python": platform.python_version(), "torch": torch.__version__, "numpy": np.__version__},
