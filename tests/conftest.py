@@ -164,29 +164,36 @@ _session = {}
 
 def shared_gradings() -> Gradings:
     """The session's Gradings. Every solution notebook is submitted first (the longest first),
-    graded on every device this machine has (cpu, and cuda with a GPU)."""
+    graded on every device this machine has (cpu, and cuda with a GPU); then the batches of the
+    test modules that define `submit_gradings` (see pytest_collection_finish)."""
     if "gradings" not in _session:
         from autograder.grading import resolve_devices
         shared = _session["gradings"] = Gradings(resolve_devices("auto"))
         for name in sorted(EXERCISES, key=lambda name: name != "05-word2vec"):
             shared.submit(solution(name))
+        for submit_gradings in _session.pop("batches", []):
+            shared.batch(submit_gradings)
     return _session["gradings"]
 
 
 def pytest_collection_finish(session):
     """Grading starts with the session when a selected test will need it, and goes on in the two
-    grading processes while the tests before it run: the solutions, when a test uses `gradings`,
-    and a module's batch, when a test uses its `graded` fixture and the module defines
-    `submit_gradings(gradings)` (test_hidden_suites.py: every bug file)."""
+    grading processes while the tests before it run: the solutions, and the batch of every module
+    (its `submit_gradings(gradings)`) one of whose tests uses `gradings` or its `graded` fixture
+    (test_hidden_suites.py: every bug file; test_given_code.py: chapter 4's model)."""
     if session.config.option.collectonly:
         return
+    needed, batches = False, []
     for item in session.items:
         names = getattr(item, "fixturenames", ())
-        if "gradings" in names:
-            shared_gradings()
         submit_gradings = getattr(getattr(item, "module", None), "submit_gradings", None)
-        if "graded" in names and submit_gradings is not None:
-            shared_gradings().batch(submit_gradings)
+        if "gradings" in names or ("graded" in names and submit_gradings is not None):
+            needed = True
+            if submit_gradings is not None and submit_gradings not in batches:
+                batches.append(submit_gradings)
+    _session["batches"] = batches
+    if needed:
+        shared_gradings()
 
 
 def pytest_sessionfinish(session):
