@@ -280,28 +280,6 @@ OVERFLOW = """() => {
 }"""
 
 
-@pytest.mark.parametrize("width", [390, 1280])
-def test_nothing_sticks_out_of_a_page_at_phone_and_desktop_width(browser, server, width):
-    """Long inline code and long lines of code or output wrap instead of widening the page or
-    being cut off; at 390 px (a phone) the page never scrolls sideways."""
-    page = browser.page()
-    page.set_viewport_size({"width": width, "height": 844})
-    report = {}
-    for path in html_pages(STUDENT):
-        name = path.relative_to(STUDENT).as_posix()
-        page.goto(server + name, wait_until="load")
-        page.evaluate(SETTLE)
-        found = page.evaluate(OVERFLOW)
-        if width == 390:
-            page.screenshot(path=str(SCREENSHOTS / f"phone-{name.replace('/', '__').removesuffix('.html')}.png"),
-                            full_page=True)
-        if found:
-            report[name] = found
-    page.close()
-    assert not report, "\n".join(f"{name}:\n  " + "\n  ".join(p) for name, p in report.items())
-    assert not browser.take_problems()
-
-
 @functools.lru_cache(maxsize=1)
 def axe_source() -> str:
     """axe-core, from the npm tarball `make data` fetched and checked (embedding_course.coursedata)."""
@@ -321,29 +299,61 @@ RUN_AXE = """async () => {
 }"""
 
 
-@pytest.mark.parametrize("width", [390, 1280])
-@pytest.mark.parametrize("mode", ["light", "dark"])
-def test_no_serious_accessibility_violation_in_the_course_s_pages(browser, server, width, mode):
-    page = browser.page()
-    page.set_viewport_size({"width": width, "height": 844})
-    page.emulate_media(color_scheme=mode)
-    report = {}
-    for path in html_pages(STUDENT):
-        name = path.relative_to(STUDENT).as_posix()
-        page.goto(server + name, wait_until="load")
-        page.evaluate(SETTLE)
-        # the theme's own switch: its colour mode follows data-theme on <html>
-        page.evaluate(f"() => {{ document.documentElement.dataset.theme = '{mode}'; "
-                      f"document.documentElement.dataset.mode = '{mode}'; }}")
-        if not page.locator("article.bd-article").count():
-            continue
-        page.add_script_tag(content=axe_source())
-        found = page.evaluate(RUN_AXE)
-        if found:
-            report[name] = found
-    page.close()
+WIDTHS, MODES = (390, 1280), ("light", "dark")
+
+
+@pytest.fixture(scope="module")
+def at_width(browser, server):
+    """Every page of the site visited once per width, and checked there in both colour modes:
+    {width: {"overflow": {page: problems}, "axe": {mode: {page: violations}}, "problems": [...]}}.
+    The two tests below read it (one visit per page and width serves both)."""
+    results = {}
+    for width in WIDTHS:
+        found = results[width] = {"overflow": {}, "axe": {mode: {} for mode in MODES}}
+        page = browser.page()
+        page.set_viewport_size({"width": width, "height": 844})
+        for path in html_pages(STUDENT):
+            name = path.relative_to(STUDENT).as_posix()
+            page.emulate_media(color_scheme="light")
+            page.goto(server + name, wait_until="load")
+            page.evaluate(SETTLE)
+            overflow = page.evaluate(OVERFLOW)
+            if width == 390:
+                page.screenshot(path=str(SCREENSHOTS / f"phone-{name.replace('/', '__').removesuffix('.html')}.png"),
+                                full_page=True)
+            if overflow:
+                found["overflow"][name] = overflow
+            if not page.locator("article.bd-article").count():
+                continue
+            page.add_script_tag(content=axe_source())
+            for mode in MODES:
+                page.emulate_media(color_scheme=mode)
+                # the theme's own switch: its colour mode follows data-theme on <html>
+                page.evaluate(f"() => {{ document.documentElement.dataset.theme = '{mode}'; "
+                              f"document.documentElement.dataset.mode = '{mode}'; }}")
+                violations = page.evaluate(RUN_AXE)
+                if violations:
+                    found["axe"][mode][name] = violations
+        page.close()
+        found["problems"] = browser.take_problems()
+    return results
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_nothing_sticks_out_of_a_page_at_phone_and_desktop_width(at_width, width):
+    """Long inline code and long lines of code or output wrap instead of widening the page or
+    being cut off; at 390 px (a phone) the page never scrolls sideways."""
+    report = at_width[width]["overflow"]
     assert not report, "\n".join(f"{name}:\n  " + "\n  ".join(p) for name, p in report.items())
-    assert not browser.take_problems()
+    assert not at_width[width]["problems"]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("mode", MODES)
+def test_no_serious_accessibility_violation_in_the_course_s_pages(at_width, width, mode):
+    report = at_width[width]["axe"][mode]
+    assert not report, "\n".join(f"{name}:\n  " + "\n  ".join(p) for name, p in report.items())
+    assert not at_width[width]["problems"]
 
 
 def test_each_chapter_offers_its_exercise_as_a_button_and_the_site_has_an_icon(browser, server):
