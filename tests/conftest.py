@@ -128,13 +128,15 @@ class Gradings:
         self.folder = Path(tempfile.mkdtemp(prefix="course-gradings-"))   # notebooks written for grading
         self.futures = {}
         self.batches = {}
+        self.seconds = {}        # notebook name (and tasks) -> seconds its grading took, for the summary
 
     def submit(self, path, tasks=None, leave_out=()):
         """`tasks`: only these tasks' hidden tests (None: all); `leave_out`: hidden tests left out
         besides, as pytest node ids under autograder/suites ('05-word2vec/test_05_word2vec.py::test_x')."""
         key = (str(path), None if tasks is None else frozenset(tasks), frozenset(leave_out))
         if key not in self.futures:
-            self.futures[key] = self.pool.submit(graded_json, str(path), self.devices, tasks, sorted(leave_out))
+            timed = self.pool.submit(timed_grading, str(path), self.devices, tasks, sorted(leave_out))
+            self.futures[key] = Graded(timed, self.seconds, f"{Path(path).name}" + ("" if tasks is None else f" {sorted(tasks)}"))
         return self.futures[key]
 
     def record(self, path, tasks=None, leave_out=()) -> dict:
@@ -153,10 +155,27 @@ class Gradings:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def graded_json(path: str, devices: list[str], tasks, leave_out=()) -> dict:
-    """A notebook's grade record as the CLI writes it (run in a grading process)."""
+class Graded:
+    """A grading under way: result() waits for the grade record. When it is done, the seconds it
+    took go to `seconds` (the session's summary lists the slowest)."""
+
+    def __init__(self, future, seconds: dict, name: str):
+        self.future = future
+        future.add_done_callback(lambda done: done.exception() is None and seconds.update({name: done.result()["seconds"]}))
+
+    def result(self) -> dict:
+        return self.future.result()["record"]
+
+
+def timed_grading(path: str, devices: list[str], tasks, leave_out=()) -> dict:
+    """A notebook's grade record as the CLI writes it, and the seconds grading it took (run in a
+    grading process)."""
+    import time
+
     from autograder.grading import grade_notebook
-    return grade_notebook(path, devices, None, tasks, leave_out=leave_out).to_json()
+    started = time.perf_counter()
+    record = grade_notebook(path, devices, None, tasks, leave_out=leave_out).to_json()
+    return {"record": record, "seconds": time.perf_counter() - started}
 
 
 _session = {}
@@ -198,7 +217,21 @@ def pytest_collection_finish(session):
 
 def pytest_sessionfinish(session):
     if "gradings" in _session:
-        _session.pop("gradings").close()
+        gradings = _session.pop("gradings")
+        gradings.close()
+        _session["graded_seconds"] = gradings.seconds
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How long the shared gradings took (where the session's time goes), the slowest first."""
+    seconds = _session.get("graded_seconds")
+    if not seconds:
+        return
+    slowest = sorted(seconds.items(), key=lambda item: -item[1])
+    terminalreporter.write_sep("=", f"shared gradings: {len(seconds)} notebooks, {sum(seconds.values()):.0f} s "
+                                    "of grading in 2 processes")
+    for name, spent in slowest[:12]:
+        terminalreporter.write_line(f"{spent:7.1f}s  {name}")
 
 
 @pytest.fixture(scope="session")
