@@ -355,12 +355,15 @@ def cmd_release(args) -> int:
 def cmd_course(args) -> int:
     from autograder.nbgrader_course import make_course
     root = make_course(Path(args.directory), device=args.device, db=args.db, budget=args.budget)
-    print(f"nbgrader course ready in {root}. Next, from that folder:\n"
-          "  nbgrader generate_assignment 01-one-hot-encoding   # writes release/\n"
+    # The course's config imports the installed grader: nbgrader must be this environment's.
+    nbgrader = Path(sys.executable).parent / "nbgrader"
+    print(f"nbgrader course ready in {root}. Next, from that folder, with this environment's nbgrader\n"
+          f"({nbgrader}; or activate the environment first: source {nbgrader.parent / 'activate'}):\n"
+          f"  {nbgrader} generate_assignment 01-one-hot-encoding   # writes release/\n"
           "  (collect submissions into submitted/<student>/<assignment>/)\n"
-          "  nbgrader autograde 01-one-hot-encoding             # the hidden suites decide the points\n"
-          "  nbgrader generate_feedback 01-one-hot-encoding\n"
-          "  nbgrader export                                    # grades.csv")
+          f"  {nbgrader} autograde 01-one-hot-encoding             # the hidden suites decide the points\n"
+          f"  {nbgrader} generate_feedback 01-one-hot-encoding\n"
+          f"  {nbgrader} export                                    # grades.csv")
     return 0
 
 

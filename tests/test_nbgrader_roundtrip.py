@@ -141,3 +141,15 @@ def test_the_time_budget_is_configurable(course, tmp_path):
     assert scores(course)["sleepy"] < 31
     assert any("time budget of 5 s for grading this submission ran out" in t
                for t in grade_cell_texts(course, "sleepy"))
+
+
+def test_the_course_command_names_the_nbgrader_to_run(tmp_path):
+    """The steps printed after `course` work as printed: they name this environment's nbgrader (a
+    bare `nbgrader` is not on the PATH of a shell that did not activate the environment)."""
+    done = run_grader("course", tmp_path / "c", "--device", "cpu")
+    assert done.returncode == 0, done.stderr
+    commands = [line.split()[0] for line in done.stdout.splitlines() if line.strip().endswith(("release/", "grades.csv"))]
+    assert commands, done.stdout
+    for command in commands:
+        assert Path(command).is_absolute() and os.access(command, os.X_OK), command
+        assert Path(command).parent == Path(sys.executable).parent, command
