@@ -195,6 +195,44 @@ def shared_gradings() -> Gradings:
     return _session["gradings"]
 
 
+# ---------------------------------------------------------------- work started early
+
+class Early:
+    """Module set-ups that only drive subprocesses (a command-line grading batch, an nbgrader
+    course) and take a minute or more: started in threads when the session starts, so that they
+    run while the tests before their module do, instead of after them. A module defines
+    `prepare_early(folder)` and names the fixture that calls `early(prepare_early)` in
+    EARLY_FIXTURE; the fixture gets the result (or the exception) when the work is done. Each gets
+    its own folder under one temporary root."""
+
+    def __init__(self):
+        import tempfile
+        from concurrent.futures import ThreadPoolExecutor
+        self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="early")
+        self.root = Path(tempfile.mkdtemp(prefix="course-early-"))
+        self.futures = {}
+
+    def submit(self, prepare):
+        key = (prepare.__module__, prepare.__qualname__)
+        if key not in self.futures:
+            folder = self.root / prepare.__module__
+            folder.mkdir()
+            self.futures[key] = self.pool.submit(prepare, folder)
+        return self.futures[key]
+
+    def close(self):
+        import shutil
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def early(prepare):
+    """The result of `prepare(folder)`, started when the session started (or now, if it was not)."""
+    if "early" not in _session:
+        _session["early"] = Early()
+    return _session["early"].submit(prepare).result()
+
+
 def pytest_collection_finish(session):
     """Grading starts with the session when a selected test will need it, and goes on in the two
     grading processes while the tests before it run: the solutions, and the batch of every module
@@ -213,9 +251,17 @@ def pytest_collection_finish(session):
     _session["batches"] = batches
     if needed:
         shared_gradings()
+    # a module's early work starts only when a selected test uses the fixture that waits for it
+    # (its EARLY_FIXTURE): `make check` selects none of them
+    modules = {item.module for item in session.items if hasattr(getattr(item, "module", None), "prepare_early")
+               and item.module.EARLY_FIXTURE in getattr(item, "fixturenames", ())}
+    for module in sorted(modules, key=lambda m: m.__name__):
+        _session.setdefault("early", Early()).submit(module.prepare_early)
 
 
 def pytest_sessionfinish(session):
+    if "early" in _session:
+        _session.pop("early").close()
     if "gradings" in _session:
         gradings = _session.pop("gradings")
         gradings.close()

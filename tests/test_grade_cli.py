@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from conftest import EXERCISES, exercise, load_json, notebook_with, run_grader, solution
+from conftest import EXERCISES, early, exercise, load_json, notebook_with, run_grader, solution
 
 # Broken (not hostile: see test_hostile_corpus.py) submissions: cells appended to the solution.
 BROKEN = {
@@ -19,10 +19,14 @@ BROKEN = {
 }
 
 
-@pytest.fixture(scope="module")
-def batch(tmp_path_factory):
-    """One batch: both solutions, both exercises, hostile and broken submissions."""
-    d = tmp_path_factory.mktemp("submissions")
+EARLY_FIXTURE = "batch"
+
+
+def prepare_early(root: Path):
+    """One batch: every solution and exercise, and broken submissions (started with the session:
+    conftest.py, Early)."""
+    d = root / "submissions"
+    d.mkdir()
     for name, cells in BROKEN.items():
         notebook_with(solution("01-one-hot-encoding"), d / f"{name}.ipynb", append=cells)
     (d / "not-json.ipynb").write_text('{"cells": [')  # more in test_malformed_corpus.py
@@ -33,6 +37,11 @@ def batch(tmp_path_factory):
                for r in load_json(out)}
     assert len(records) == len(BROKEN) + 1 + 2 * len(EXERCISES)
     return done, records
+
+
+@pytest.fixture(scope="module")
+def batch():
+    return early(prepare_early)
 
 
 @pytest.mark.slow

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import EXERCISES, exercise, run_grader, solution
+from conftest import EXERCISES, early, exercise, run_grader, solution
 
 pytestmark = pytest.mark.slow
 
@@ -49,12 +49,14 @@ def solution_with(change):
     return nb
 
 
-@pytest.fixture(scope="module")
-def course(tmp_path_factory):
+EARLY_FIXTURE = "course"
+
+
+def prepare_early(folder: Path) -> Path:
     """Every exercise: alice submits the solution, bob the release. Chapter 1 also: a solution whose
     metadata names chapter 2, one whose metadata is malformed, and (graded with a 5 s budget from
     the command line) one that sleeps."""
-    root = tmp_path_factory.mktemp("course")
+    root = folder / "course"
     done = run_grader("course", root, "--device", "cpu")
     assert done.returncode == 0, done.stderr
     nbgrader("generate_assignment", "*", cwd=root)
@@ -74,6 +76,12 @@ def course(tmp_path_factory):
     nbgrader("generate_feedback", "*", cwd=root)
     nbgrader("export", cwd=root)
     return root
+
+
+@pytest.fixture(scope="module")
+def course():
+    """The course above, prepared while the tests before this module ran (conftest.py, Early)."""
+    return early(prepare_early)
 
 
 def test_export_has_full_marks_for_the_solution_and_zero_for_the_exercise(course):
