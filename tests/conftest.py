@@ -235,18 +235,20 @@ def early(prepare):
 
 def pytest_collection_finish(session):
     """Grading starts with the session when a selected test will need it, and goes on in the two
-    grading processes while the tests before it run: the solutions, and the batch of every module
-    (its `submit_gradings(gradings)`) one of whose tests uses `gradings` or its `graded` fixture
-    (test_hidden_suites.py: every bug file; test_given_code.py: chapter 4's model)."""
+    grading processes while the tests before it run: the solutions, when a test uses `gradings`,
+    and a module's batch (its `submit_gradings(gradings)`), when one of its selected tests uses its
+    `graded` fixture (test_hidden_suites.py: every bug file; test_given_code.py: chapter 4's model)."""
     if session.config.option.collectonly:
         return
     needed, batches = False, []
     for item in session.items:
         names = getattr(item, "fixturenames", ())
         submit_gradings = getattr(getattr(item, "module", None), "submit_gradings", None)
-        if "gradings" in names or ("graded" in names and submit_gradings is not None):
+        if "gradings" in names:
             needed = True
-            if submit_gradings is not None and submit_gradings not in batches:
+        if "graded" in names and submit_gradings is not None:
+            needed = True
+            if submit_gradings not in batches:
                 batches.append(submit_gradings)
     _session["batches"] = batches
     if needed:

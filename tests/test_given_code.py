@@ -62,9 +62,14 @@ def submit_gradings(gradings):
     return gradings.submit(nb, {"model"})
 
 
-def test_chapter_4_model_earns_exercise_4_model_points(gradings):
+@pytest.fixture(scope="module")
+def graded(gradings):
+    return gradings.batch(submit_gradings)
+
+
+def test_chapter_4_model_earns_exercise_4_model_points(graded):
     """A learner who follows chapter 4's SentimentModel (its names: embedding, linear, padding_idx)
     loses no point of exercise 4's model task."""
-    record = gradings.batch(submit_gradings).result()
+    record = graded.result()
     lost = [t for t in record["tests"] if t["score"] < t["max_score"]]
     assert record["status"] == "graded" and record["max_score"] > 0 and not lost, lost
