@@ -138,11 +138,16 @@ def pretrained_matrices(data: Task) -> dict:
     glove_words, glove_vectors = coursedata.glove_6b_50d()
     course_words, course_vectors = word2vec.course_vectors()
     glove = aligned_matrix(data.itos, glove_words, glove_vectors, CONFIG["oov_seed"])[0]
-    row_of = {w: i for i, w in enumerate(glove_words[:CONFIG["pretrained_vocabulary"]])}
-    extra = torch.from_numpy(glove_vectors[[row_of[w] for w in data.extra_words]])
     return {"glove": glove,
             "course": aligned_matrix(data.itos, course_words, course_vectors, CONFIG["oov_seed"])[0],
-            "glove+vocab": torch.cat([glove, extra])}
+            "glove+vocab": with_extra_rows(glove, data, glove_words, glove_vectors)}
+
+
+def with_extra_rows(glove: torch.Tensor, data: Task, glove_words: list[str], glove_vectors: np.ndarray) -> torch.Tensor:
+    """The aligned GloVe matrix of the training vocabulary with the GloVe rows of data.extra_words
+    appended, in their order: the table of the "+vocab" conditions."""
+    row_of = {w: i for i, w in enumerate(glove_words[:CONFIG["pretrained_vocabulary"]])}
+    return torch.cat([glove, torch.from_numpy(glove_vectors[[row_of[w] for w in data.extra_words]])])
 
 
 class MeanEmbeddingClassifier(nn.Module):
