@@ -17,7 +17,7 @@ elapsed = echo "$(1): $$(( $$(date +%s) - $(STARTED) )) s"
 help:
 	@echo "make book    build the course website into _build/html"
 	@echo "make check   the fast tests: no site build, no browser; under 2 minutes once installed"
-	@echo "make test    every test, both sites built first"
+	@echo "make test    every test; both sites are built while the other tests run"
 	@echo "make book-instructor   the instructor edition, with the solutions, into _build/instructor/_build/html"
 
 check-python:
@@ -107,9 +107,10 @@ check: $(STAMP) check-sandbox data
 		status=$$?; $(call elapsed,make check); exit $$status
 
 # test: every test; a site or browser test fails (is not skipped) when its site or Chromium is missing.
-test: $(STAMP) check-sandbox check-browser book book-instructor
+# --build-sites: pytest runs `make book book-instructor` beside the other tests and the site tests last.
+test: $(STAMP) check-sandbox check-browser data
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest --durations=30; \
+	$(BIN)/python -m pytest --build-sites --durations=30; \
 		status=$$?; $(call elapsed,make test (install, data and sites included)); exit $$status
 
 clean:

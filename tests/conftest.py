@@ -86,10 +86,71 @@ def chromium_path() -> str | None:
     return found if Path(found).exists() else None
 
 
+def pytest_addoption(parser):
+    parser.addoption("--build-sites", action="store_true",
+                     help="build both sites (`make book book-instructor`) in the background when the session "
+                          "starts; the tests that read them run last and wait for the build (`make test`)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The tests that read a built site run last (in their usual order), so that with --build-sites
+    the other tests run while the sites build."""
+    items[:] = sorted(items, key=lambda item: item.get_closest_marker("site") is not None)   # stable
+
+
+class SiteBuild:
+    """`make book book-instructor` in a process group of its own, its output in _build/sites.log:
+    started when the session starts (--build-sites), waited for by the first test that reads a site."""
+
+    LOG = REPO / "_build" / "sites.log"
+
+    def __init__(self):
+        import threading
+        import time
+        self.LOG.parent.mkdir(exist_ok=True)
+        started = time.perf_counter()
+        self.seconds = None          # how long the build took, once it is done
+        with open(self.LOG, "w") as log:
+            self.process = subprocess.Popen(["make", "--no-print-directory", "book", "book-instructor"], cwd=REPO,
+                                            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                            start_new_session=True)
+
+        def watch():
+            self.process.wait()
+            self.seconds = time.perf_counter() - started
+        self.watcher = threading.Thread(target=watch, daemon=True)
+        self.watcher.start()
+
+    def wait(self) -> int:
+        self.watcher.join()
+        return self.process.returncode
+
+    def failure(self) -> str | None:
+        """None when the sites built; else what went wrong, with the end of the log."""
+        status = self.wait()
+        if status == 0:
+            return None
+        tail = "\n".join(self.LOG.read_text(errors="replace").splitlines()[-40:])
+        return f"building the sites failed (`make book book-instructor` exited {status}); the end of {self.LOG}:\n{tail}"
+
+    def stop(self):
+        import signal
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            self.watcher.join()
+
+
 def pytest_runtest_setup(item):
     """A test that needs what is not there fails, saying what to run: the full tier must not pass
     by skipping. Only the sandbox's isolation tests are skipped without bubblewrap (outside CI),
     as the grader itself then runs with process limits only."""
+    if item.get_closest_marker("site") and "sites" in _session:
+        failure = _session["sites"].failure()
+        if failure:
+            pytest.fail(failure, pytrace=False)
     for marker in item.iter_markers("site"):
         for name in marker.args or ("student",):
             site, command = SITES[name]
@@ -240,6 +301,8 @@ def pytest_collection_finish(session):
     `graded` fixture (test_hidden_suites.py: every bug file; test_given_code.py: chapter 4's model)."""
     if session.config.option.collectonly:
         return
+    if session.config.getoption("build_sites") and any(item.get_closest_marker("site") for item in session.items):
+        _session["sites"] = SiteBuild()
     needed, batches = False, []
     for item in session.items:
         names = getattr(item, "fixturenames", ())
@@ -262,6 +325,10 @@ def pytest_collection_finish(session):
 
 
 def pytest_sessionfinish(session):
+    if "sites" in _session:
+        sites = _session.pop("sites")
+        sites.stop()                     # still building only when no site test ran (-x, -k, interrupted)
+        _session["sites_seconds"] = sites.seconds
     if "early" in _session:
         _session.pop("early").close()
     if "gradings" in _session:
@@ -272,6 +339,9 @@ def pytest_sessionfinish(session):
 
 def pytest_terminal_summary(terminalreporter):
     """How long the shared gradings took (where the session's time goes), the slowest first."""
+    if _session.get("sites_seconds") is not None:
+        terminalreporter.write_sep("=", f"sites built in {_session['sites_seconds']:.0f} s, beside the tests "
+                                        f"(log: {SiteBuild.LOG.relative_to(REPO)})")
     seconds = _session.get("graded_seconds")
     if not seconds:
         return

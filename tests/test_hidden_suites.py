@@ -7,7 +7,8 @@
     less the slow ones of SLOW_TESTS its header does not name);
 (c') the first bug of every task (by file name), graded against the whole suite, loses points
     only in tests of its own task: a wrong cell costs nothing elsewhere (a slow task, chapter 5's
-    training, is graded once for all of its exercise's bugs of other tasks at once);
+    training, is graded once for all of its exercise's bugs of other tasks at once; a bug of the
+    slow task itself leaves out the slow tests its header does not name, as in (c));
 (d) each grade cell's points equal the points of the hidden tests of its task.
 
 A bug file replaces one solution cell and starts with a header:
@@ -183,7 +184,8 @@ WHOLE_SUITE = first_bug_of_each_task()
 # correct train_sgns). In (c), a bug runs them only when its header names them (6 of the 8 training
 # bugs are caught by the small replayed runs). In (c'), a bug of another task is graded against the
 # whole suite less their tasks, and one notebook holding the exercise's bugs of every other task at
-# once is graded on those tasks alone: one Brown epoch instead of one per task.
+# once is graded on those tasks alone: one Brown epoch instead of one per task; the first bug of the
+# slow task is graded on the whole suite less the slow tests its header does not name.
 SLOW_TESTS = {"05-word2vec": {"test_train_wordsim353_on_brown"}}
 SLOW_TASKS = {"05-word2vec": {"train"}}
 
@@ -247,7 +249,7 @@ def submit_gradings(gradings) -> Records:
             path = write(f"{bug.exercise}-{bug.name}.ipynb", nb)
             specs.append((("bug", bug.exercise, bug.name), path, {bug.task}, left_out(bug)))
             if bug in WHOLE_SUITE:
-                specs.append((("whole", bug.exercise, bug.name), path, other_tasks(bug), ()))
+                specs.append((("whole", bug.exercise, bug.name), path, other_tasks(bug), left_out(bug)))
 
     def runs_a_slow_test(spec):
         key, _, tasks, leave_out = spec
