@@ -115,8 +115,30 @@ def input_files(exercise: str) -> list[Path]:
     return [solution_path(exercise), *suite]
 
 
+def code_tokens(source: str) -> list[str]:
+    """A code cell's tokens without comments and blank lines (what running it depends on)."""
+    try:
+        return ["\n" if t.type == tokenize.NEWLINE else t.string   # a cell's last line may end without one
+                for t in tokenize.generate_tokens(io.StringIO(source).readline)
+                if t.type not in (tokenize.COMMENT, tokenize.NL)]
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return [source]
+
+
+def notebook_fingerprint(path: Path) -> str:
+    """SHA-256 of what grading a notebook can depend on: each cell's type and nbgrader metadata,
+    and its code without comments or blank lines. Prose, comments and outputs change no mutant's
+    outcome, so editing them does not call for a rerun."""
+    cells = json.loads(Path(path).read_text())["cells"]
+    kept = [[c.get("cell_type"), c.get("metadata", {}).get("nbgrader"),
+             code_tokens("".join(c.get("source", ""))) if c.get("cell_type") == "code" else None] for c in cells]
+    return hashlib.sha256(json.dumps(kept, sort_keys=True).encode()).hexdigest()
+
+
 def input_hashes(names) -> dict[str, str]:
-    return {str(p.relative_to(REPO)): sha256(p) for ex in names for p in input_files(ex)}
+    """Path -> fingerprint of each input file: a notebook's by notebook_fingerprint, a suite file's bytes."""
+    return {str(p.relative_to(REPO)): notebook_fingerprint(p) if p.suffix == ".ipynb" else sha256(p)
+            for ex in names for p in input_files(ex)}
 
 
 # ---------------------------------------------------------------- source positions

@@ -264,7 +264,8 @@ def test_results_report_every_chapter(results):
 
 def test_results_are_fresh(results):
     """FRESHNESS: the results file must describe the current solutions, suites and mutants.
-    When a solution or a suite changes, regenerate the file (about an hour on 2 cores)."""
+    When a solution's code or nbgrader metadata or a suite changes, regenerate the file (about an
+    hour on 2 cores); prose and comments do not count (mutation.notebook_fingerprint)."""
     rerun = f"the solutions or suites changed since {RESULTS.name} was made: rerun `{mutation.FULL_RUN_COMMAND}`"
     now = mutation.input_hashes(mutation.exercises())
     changed = sorted(p for p in set(now) | set(results["hashes"]) if now.get(p) != results["hashes"].get(p))
@@ -276,6 +277,22 @@ def test_results_are_fresh(results):
     rescored = mutation.rescore(results, mutation.read_equivalent())
     assert rescored["summary"] == results["summary"], \
         f"tests/mutation_equivalent.txt changed: run `python tests/mutation.py --rescore {RESULTS.relative_to(mutation.REPO)}`"
+
+
+def test_fingerprint_ignores_prose_comments_and_outputs_not_code_or_points(tmp_path):
+    """What FRESHNESS compares: a notebook's code and nbgrader metadata, not its prose or comments."""
+    def nb(code, markdown="Task 1.", points=2, outputs=()):
+        path = tmp_path / "nb.ipynb"
+        path.write_text(json.dumps({"cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": markdown},
+            {"cell_type": "code", "metadata": {"nbgrader": {"grade_id": "tests-a", "grade": True, "points": points}},
+             "source": code, "outputs": list(outputs), "execution_count": None}]}))
+        return mutation.notebook_fingerprint(path)
+    base = nb("x = f(1)\nassert x == 2\n")
+    assert base == nb("x = f(1)  # why\n\n# a note\nassert x == 2") == nb("x = f(1)\nassert x == 2\n", "Task one.") \
+        == nb("x = f(1)\nassert x == 2\n", outputs=[{"output_type": "stream", "name": "stdout", "text": "2"}])
+    assert base != nb("x = f(1)\nassert x == 3\n") and base != nb("x = f(1)\nassert x == 2\n", points=3)
+    assert base != nb("x = f(1)\nif x:\n    assert x == 2\n") and base != nb("x = f(1)\nassert x == '# 2'\n")
 
 
 def test_no_listed_equivalent_mutant_is_killed(results):

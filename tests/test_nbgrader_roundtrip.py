@@ -68,7 +68,8 @@ def prepare_early(folder: Path) -> Path:
             shutil.copy(source, dest / f"{name}.ipynb")
     submit(root, "claims", solution_with(lambda nb: nb["metadata"]["course"].update(exercise="02-table-lookup")))
     submit(root, "malformed", solution_with(lambda nb: nb["metadata"]["course"].update(exercise=[CH1])))
-    nbgrader("autograde", "*", cwd=root)
+    done = nbgrader("autograde", "*", cwd=root)
+    (root / "autograde.log").write_text(done.stdout + done.stderr)
     nb = solution_with(lambda nb: None)
     nb["cells"].append({"cell_type": "code", "metadata": {}, "source": SLEEPY, "outputs": [], "execution_count": None})
     submit(root, "sleepy", nb)
@@ -109,6 +110,19 @@ def test_feedback_shows_per_test_results_without_hidden_source(course, repo, nam
     assert len(hidden) > 20
     leaked = [line for line in hidden if line in html]
     assert not leaked, leaked[:3]
+
+
+def test_autograde_prints_nothing_that_reads_like_tampering_or_failure(course):
+    """Grade cells are released as they are stored (no hidden-test region whose removal changes a
+    cell's checksum), and nbgrader's known SQLAlchemy 2 warnings are silenced: the log of a class
+    says only what happened to each notebook."""
+    log = (course / "autograde.log").read_text()
+    assert log.count("Hidden suite for") >= 2 * len(EXERCISES)      # it did grade
+    for sign in ("checksum", "has changed", "SAWarning", "Traceback", "ERROR"):
+        assert sign not in log, [line for line in log.splitlines() if sign in line][:3]
+    for page in (course / "feedback").rglob("*.html"):
+        text = page.read_text()
+        assert "HIDDEN TESTS" not in text and "More cases for this task" not in text, page
 
 
 # ---------------------------------------------------------------- the assignment decides; every cell says what happened
