@@ -32,8 +32,20 @@ def main(argv=None) -> int:
                    help="where the PyTorch tests run: cpu, cuda (fails at once without a GPU), "
                         "or auto (cpu, and cuda too when present; the default)")
     g.add_argument("--jobs", type=int, default=1, metavar="N", help="grade N submissions at once")
+    g.add_argument("--scheduler", metavar="ADDRESS", help="grade on a Dask cluster: the scheduler's address "
+                   "(tcp://host:8786); its workers grade, this command keeps the records (autograder/cluster.py)")
+    g.add_argument("--scheduler-file", metavar="FILE", help="the same, with the file `dask scheduler "
+                   "--scheduler-file FILE` wrote")
     g.add_argument("--json", metavar="FILE", help="write one record per submission to FILE; finished records "
                    "are also kept in FILE.d/ as they complete, and a rerun skips what is already graded")
+    g.add_argument("--csv", metavar="FILE", help="write a gradebook: one row per student, a column per exercise "
+                   "and per task, and the total (the best notebook when a student has several of one exercise)")
+    g.add_argument("--report", metavar="FILE", help="write the class report, one offline HTML file: score "
+                   "distributions, tasks earned, common failures, slowest submissions, near-identical code")
+    g.add_argument("--student-pattern", metavar="REGEX", type=student_pattern,
+                   help="a regular expression with a group named student, matched against each notebook's path "
+                        "below the folder given (say '(?P<student>[^_/]+)_'); without it, nbgrader's "
+                        "submitted/<student>/, a Gradescope export's metadata, or a folder per student decide")
     g.add_argument("-v", "--verbose", action="store_true", help="list every lost point in the table")
     g.add_argument("--memory-mb", type=int, default=defaults.MEMORY_MB, help="memory limit of a submission's process")
     g.add_argument("--timeout", type=positive, default=defaults.CALL_TIMEOUT,
@@ -64,6 +76,11 @@ def main(argv=None) -> int:
                    help="seconds allowed for grading one submission (default: %(default)g; keep it well under "
                         "the assignment's Gradescope timeout, 600 s by default)")
 
+    rp = sub.add_parser("report", help="the gradebook and the class report from the records of `grade --json`")
+    rp.add_argument("records", metavar="FILE", help="the JSON file `grade --json FILE` wrote")
+    rp.add_argument("--csv", metavar="FILE", help="write the gradebook (as grade --csv)")
+    rp.add_argument("--html", metavar="FILE", help="write the class report (as grade --report)")
+
     gr = sub.add_parser("gradescope-run", help="(inside Gradescope) grade /autograder/submission")
     gr.add_argument("--exercise", required=True)
     gr.add_argument("--submission", default="/autograder/submission")
@@ -72,8 +89,19 @@ def main(argv=None) -> int:
     gr.add_argument("--budget", default=None, metavar="SECONDS")
 
     args = parser.parse_args(argv)
-    return {"grade": cmd_grade, "release": cmd_release, "course": cmd_course,
+    return {"grade": cmd_grade, "release": cmd_release, "course": cmd_course, "report": cmd_report,
             "gradescope": cmd_gradescope, "gradescope-run": cmd_gradescope_run}[args.command](args)
+
+
+def student_pattern(text: str):
+    import re
+    try:
+        pattern = re.compile(text)
+    except re.error as e:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a regular expression: {e}") from None
+    if "student" not in pattern.groupindex:
+        raise argparse.ArgumentTypeError(f"{text!r} has no group named student: write (?P<student>...)")
+    return pattern
 
 
 def positive(text: str) -> float:
@@ -96,6 +124,7 @@ class Submission:
     expected: str | None = None
     expected_from: str = "the instructor"
     problem: str | None = None   # set when it cannot be graded at all
+    root: Path | None = None     # the path the instructor gave that led to it (who submitted it: report.identify)
 
 
 def find_submissions(paths: list[str], exercise: str | None) -> tuple[list[Submission], list[str]]:
@@ -111,7 +140,7 @@ def find_submissions(paths: list[str], exercise: str | None) -> tuple[list[Submi
         if not items:
             problems.append(f"{safe_path(p)}: no .ipynb files in this folder")
         for item in items:
-            sub = Submission(item.path, problem=item.refused)
+            sub = Submission(item.path, problem=item.refused, root=item.root)
             if exercise:
                 sub.expected, sub.expected_from = exercise, "--exercise"
             elif not sub.problem:
@@ -137,19 +166,29 @@ def folder_exercises(notebook: Path, root: Path) -> list[str]:
     return sorted({f for f in folders if f in known})
 
 
-def _grade_one(path: str, devices: list[str], limits, expected, expected_from,
+def grade_one(path: str, devices: list[str], limits, expected, expected_from,
                budget) -> tuple[str | None, GradeRecord]:
     """(digest of the bytes graded, record). Runs in a grading process: reads the file
-    once, so the record is stored under the hash of exactly what was graded."""
+    once, so the record is stored under the hash of exactly what was graded. The record says
+    how long grading took and carries the fingerprints of the solution cells (report.py)."""
+    import time
+
     from autograder.grading import grade_safely
-    from autograder.notebook import BadNotebook, read_submission
+    from autograder.notebook import BadNotebook, parse_notebook, read_submission
+    from autograder.report import code_fingerprints
+    started = time.perf_counter()
     try:
         data = read_submission(path)
     except BadNotebook as e:
         return None, GradeRecord.error(path, str(e), expected)
     record = grade_safely(path, devices, limits, expected=expected, expected_from=expected_from, budget=budget,
                           data=data)
-    return hashlib.sha256(data).hexdigest(), record
+    try:
+        prints = code_fingerprints(parse_notebook(data, path)) if record.status == "graded" else {}
+    except (BadNotebook, RecursionError):
+        prints = {}
+    return hashlib.sha256(data).hexdigest(), record.with_details(seconds=round(time.perf_counter() - started, 3),
+                                                                 fingerprints=prints)
 
 
 def grader_version() -> str:
@@ -248,17 +287,80 @@ def cmd_grade(args) -> int:
         return (str(sub.path), devices, limits, sub.expected, sub.expected_from, args.budget)
 
     jobs = max(1, min(args.jobs, len(todo) or 1))
+    client = None
+    if (args.scheduler or args.scheduler_file) and todo:
+        from autograder.cluster import connect
+        client = connect(args.scheduler, args.scheduler_file)
     with tqdm(total=len(todo), desc="grading", unit="notebook", file=sys.stderr, disable=len(todo) < 2) as bar:
-        if jobs == 1:
+        if client is not None:
+            from autograder.cluster import grade_on_cluster
+            try:
+                grade_on_cluster(client, [(i, task(i)) for i in todo], finish)
+            except Exception as e:   # the scheduler lost, say: what arrived is kept, the rest says why
+                print(f"error: the cluster stopped grading: {safe_text(e, 300)}", file=sys.stderr)
+                for i in todo:
+                    if records[i] is None:
+                        records[i] = GradeRecord.error(submissions[i].path, "not graded: the cluster stopped before "
+                                                       f"this notebook was graded ({type(e).__name__})",
+                                                       submissions[i].expected)
+            finally:
+                client.close()
+        elif jobs == 1:
             for i in todo:
-                finish(i, _grade_one(*task(i)))
+                finish(i, grade_one(*task(i)))
         else:
-            grade_in_pool([(i, task(i)) for i in todo], jobs, _grade_one, finish)
+            grade_in_pool([(i, task(i)) for i in todo], jobs, grade_one, finish)
+    records = with_students(records, submissions, args.student_pattern)
     # The results are written before anything is printed: nothing shown can lose them.
     if args.json:
         write_json_atomic(Path(args.json), [r.to_json() for r in records])
+    write_class_files(records, args.csv, args.report)
     print_table(records, devices, verbose=args.verbose or len(records) == 1)
+    if len(records) > 1:
+        from autograder.report import summary
+        print(summary(records))
     return 0 if not problems and all(r.status == "graded" for r in records) else 1
+
+
+def with_students(records: list[GradeRecord], submissions: list[Submission], pattern) -> list[GradeRecord]:
+    """Each record with the student who submitted its notebook (report.identify)."""
+    from autograder.notebook import known_exercises
+    from autograder.report import gradescope_names, identify
+    exercises = frozenset(known_exercises())
+    exports = {}
+    out = []
+    for record, sub in zip(records, submissions):
+        root = Path(os.path.abspath(sub.root if sub.root is not None else sub.path.parent))
+        if root not in exports:
+            exports[root] = gradescope_names(root) if root.is_dir() else {}
+        out.append(record.with_details(student=identify(Path(os.path.abspath(sub.path)), root, pattern, exports[root],
+                                                            exercises)))
+    return out
+
+
+def write_class_files(records: list[GradeRecord], csv_path, html_path):
+    from autograder.report import write_csv, write_html
+    if csv_path:
+        write_csv(Path(csv_path), records)
+    if html_path:
+        write_html(Path(html_path), records)
+
+
+def cmd_report(args) -> int:
+    from autograder.report import summary
+    from autograder.results import BadRecord
+    try:
+        data = json.loads(Path(args.records).read_text(encoding="utf-8"))
+        if not isinstance(data, list):
+            raise BadRecord("the file does not hold a list of records")
+        records = [GradeRecord.from_json(r) for r in data]
+    except (OSError, ValueError, RecursionError) as e:   # BadRecord and bad JSON are ValueErrors
+        print(f"error: {safe_path(args.records)}: {safe_text(e, 500)} (write it with `grade --json FILE`)",
+              file=sys.stderr)
+        return 2
+    write_class_files(records, args.csv, args.html)
+    print(summary(records))
+    return 0
 
 
 def grade_in_pool(items: list[tuple[int, tuple]], jobs: int, work, finish):

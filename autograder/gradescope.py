@@ -199,7 +199,22 @@ def _results(exercise: str, submission: Path, budget) -> GradeRecord:
         if len(notebooks) > 1:
             record = record.with_messages(after=[f"{len(notebooks)} notebooks were submitted; "
                                                  f"graded {safe_path(chosen.name)}"])
-    return record.with_messages(before=notes)
+    return record.with_messages(before=notes).with_details(student=submitter(submission.parent))
+
+
+def submitter(root: Path) -> str | None:
+    """Who submitted, from Gradescope's /autograder/submission_metadata.json (its first user's
+    email, else name, else sid); None when the file is absent or unreadable."""
+    meta = Path(root) / "submission_metadata.json"
+    try:
+        if meta.stat().st_size > 10_000_000:
+            return None
+        users = json.loads(meta.read_text(encoding="utf-8", errors="replace")).get("users") or []
+        first = users[0]
+        who = next(first[k] for k in ("email", "name", "sid") if first.get(k))
+        return safe_line(str(who), 200)
+    except (OSError, ValueError, AttributeError, IndexError, KeyError, TypeError, StopIteration, RecursionError):
+        return None
 
 
 def validate_results(data) -> list[str]:

@@ -85,6 +85,8 @@ class HiddenSuiteAutograde(NbGraderPreprocessor):
                                          expected)
             record = grade_safely(path, resolve_devices(self.device), expected=expected,
                                   expected_from="the nbgrader assignment", budget=self.budget or BUDGET)
+        if isinstance(info.get("student"), str):
+            record = record.with_details(student=info["student"])
         if expected is None:
             record = record.with_messages(after=[f"the assignment {info.get('assignment')!r} is not one of the "
                                                  "course's exercises, so the notebook's own account decided which "

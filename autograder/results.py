@@ -12,7 +12,8 @@ and read records through this module, and each writes them in its own form:
 - `to_json()` / `from_json()`: the command line's records (`grade --json FILE`,
   and FILE.d/, which `grade` reads back to resume):
   {"notebook", "exercise", "claims", "score", "max_score", "tests": [{"name",
-  "task", "score", "max_score", "output"}], "status", "messages", "budget_exhausted"};
+  "task", "score", "max_score", "output"}], "status", "messages", "budget_exhausted",
+  "student", "seconds", "fingerprints"} (the last three may be missing in older files);
 - `to_gradescope()`: Gradescope's results.json;
 - `to_nbgrader()`: the feedback and the points of one nbgrader grade cell.
 
@@ -50,6 +51,11 @@ EXERCISE_LIMIT = 100
 TEST_KEYS = ("name", "task", "score", "max_score", "output")
 RECORD_KEYS = ("notebook", "exercise", "claims", "score", "max_score", "tests", "status", "messages",
                "budget_exhausted")
+# Keys a record may have besides (records written before they existed are read without them).
+OPTIONAL_KEYS = ("student", "seconds", "fingerprints")
+STUDENT_LIMIT = 200
+FINGERPRINT_LIMIT = 64     # a hex digest
+MAX_FINGERPRINTS = 100
 
 
 class BadRecord(ValueError):
@@ -82,10 +88,10 @@ def _set(obj, name: str, value):
     object.__setattr__(obj, name, value)   # frozen dataclasses: only while building
 
 
-def _keys(data, keys: tuple[str, ...], what: str) -> dict:
+def _keys(data, keys: tuple[str, ...], what: str, optional: tuple[str, ...] = ()) -> dict:
     if not isinstance(data, dict):
         raise BadRecord(f"{what} is not a JSON object")
-    missing, extra = [k for k in keys if k not in data], sorted(set(data) - set(keys), key=str)
+    missing, extra = [k for k in keys if k not in data], sorted(set(data) - set(keys) - set(optional), key=str)
     if missing or extra:
         raise BadRecord(f"{what}: " + "; ".join(
             ([f"missing {', '.join(missing)}"] if missing else [])
@@ -153,6 +159,9 @@ class GradeRecord:
     status: str = "graded"
     messages: tuple[str, ...] = ()
     budget_exhausted: bool = False
+    student: str | None = None          # who submitted it, when the layout says (report.identify)
+    seconds: float | None = None        # how long grading it took
+    fingerprints: tuple[tuple[str, str], ...] = ()   # (task, digest of its normalised code): report.py
 
     def __post_init__(self):
         _set(self, "notebook", _text(self.notebook, "notebook", PATH_LIMIT, line=True))
@@ -173,6 +182,23 @@ class GradeRecord:
         _set(self, "messages", tuple(_text(m, "a message", MESSAGE_LIMIT, line=False) for m in self.messages))
         if not isinstance(self.budget_exhausted, bool):
             raise BadRecord("budget_exhausted is not true or false")
+        _set(self, "student", _optional_line(self.student, "student", STUDENT_LIMIT))
+        if self.seconds is not None:
+            seconds = _number(self.seconds, "seconds")
+            if seconds < 0:
+                raise BadRecord("seconds is negative")
+            _set(self, "seconds", seconds)
+        if isinstance(self.fingerprints, (str, bytes, dict)) or not isinstance(self.fingerprints, Iterable):
+            raise BadRecord("fingerprints is not a list of (task, digest) pairs")
+        pairs = tuple(self.fingerprints)
+        if len(pairs) > MAX_FINGERPRINTS or not all(isinstance(p, tuple) and len(p) == 2 for p in pairs):
+            raise BadRecord("fingerprints is not a list of (task, digest) pairs")
+        for _, digest in pairs:
+            if not (isinstance(digest, str) and 0 < len(digest) <= FINGERPRINT_LIMIT
+                    and all(ch in "0123456789abcdef" for ch in digest)):
+                raise BadRecord("a fingerprint is not a hex digest")
+        _set(self, "fingerprints", tuple((_text(task, "a fingerprint's task", TASK_LIMIT, line=True), digest)
+                                         for task, digest in pairs))
 
     # ------------------------------------------------------------ building
 
@@ -196,6 +222,15 @@ class GradeRecord:
         """This record, of the notebook at `path` (a stored record reused for a file of the same bytes)."""
         return replace(self, notebook=safe_path(path))
 
+    def with_details(self, **fields) -> GradeRecord:
+        """This record with `student`, `seconds` or `fingerprints` (a dict task -> digest) set."""
+        if isinstance(fields.get("fingerprints"), dict):
+            fields["fingerprints"] = tuple(sorted(fields["fingerprints"].items()))
+        unknown = set(fields) - set(OPTIONAL_KEYS)
+        if unknown:
+            raise TypeError(f"with_details takes {', '.join(OPTIONAL_KEYS)}, not {', '.join(sorted(unknown))}")
+        return replace(self, **fields)
+
     # ------------------------------------------------------------ reading
 
     @property
@@ -216,18 +251,22 @@ class GradeRecord:
     def to_json(self) -> dict:
         return {"notebook": self.notebook, "exercise": self.exercise, "claims": self.claims, "score": self.score,
                 "max_score": self.max_score, "tests": [t.to_json() for t in self.tests], "status": self.status,
-                "messages": list(self.messages), "budget_exhausted": self.budget_exhausted}
+                "messages": list(self.messages), "budget_exhausted": self.budget_exhausted,
+                "student": self.student, "seconds": self.seconds, "fingerprints": dict(self.fingerprints)}
 
     @classmethod
     def from_json(cls, data) -> GradeRecord:
         """A record as to_json wrote it; BadRecord if it is anything else (a
         score that is not its tests' sum, say, or a field missing)."""
-        data = _keys(data, RECORD_KEYS, "a grade record")
+        data = _keys(data, RECORD_KEYS, "a grade record", OPTIONAL_KEYS)
         if not isinstance(data["tests"], list) or not isinstance(data["messages"], list):
             raise BadRecord("tests and messages must be lists")
+        prints = data.get("fingerprints") or {}
+        if not isinstance(prints, dict):
+            raise BadRecord("fingerprints is not an object")
         record = cls(data["notebook"], data["exercise"], data["claims"],
                      tuple(TestResult.from_json(t) for t in data["tests"]), data["status"], tuple(data["messages"]),
-                     data["budget_exhausted"])
+                     data["budget_exhausted"], data.get("student"), data.get("seconds"), tuple(prints.items()))
         for key in ("score", "max_score"):
             if _number(data[key], key) != getattr(record, key):
                 raise BadRecord(f"{key} {data[key]!r} is not the sum of the tests' ({getattr(record, key):g})")
@@ -258,7 +297,7 @@ class GradeRecord:
         tests = [{"name": t.name, "score": t.score, "max_score": t.max_score, "output": t.output,
                   "visibility": visibility} for t in self.tests]
         extra = {"notebook": self.notebook, "exercise": self.exercise, "claims": self.claims, "status": self.status,
-                 "max_score": self.max_score, "budget_exhausted": self.budget_exhausted}
+                 "max_score": self.max_score, "budget_exhausted": self.budget_exhausted, "student": self.student}
         return {"score": self.score, "output": "\n".join(lines), "visibility": "visible",
                 "stdout_visibility": "hidden", "extra_data": extra, "tests": tests}
 

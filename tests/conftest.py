@@ -197,7 +197,9 @@ class Gradings:
         key = (str(path), None if tasks is None else frozenset(tasks), frozenset(leave_out))
         if key not in self.futures:
             timed = self.pool.submit(timed_grading, str(path), self.devices, tasks, sorted(leave_out))
-            self.futures[key] = Graded(timed, self.seconds, f"{Path(path).name}" + ("" if tasks is None else f" {sorted(tasks)}"))
+            where = Path(path).resolve()            # solutions/x.ipynb and exercises/x.ipynb apart
+            name = f"{where.relative_to(REPO).parts[0]}/{where.name}" if where.is_relative_to(REPO) else where.name
+            self.futures[key] = Graded(timed, self.seconds, name + ("" if tasks is None else f" {sorted(tasks)}"))
         return self.futures[key]
 
     def record(self, path, tasks=None, leave_out=()) -> dict:

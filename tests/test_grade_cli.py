@@ -267,7 +267,7 @@ def test_an_internal_error_gives_the_notebook_its_own_record(monkeypatch, tmp_pa
         raise KeyError("a grader bug \ud800")
     monkeypatch.setattr(autograder.grading, "grade_notebook", broken)
     path = notebook_with(solution(BASE), tmp_path / "alice.ipynb")
-    digest, record = cli._grade_one(str(path), ["cpu"], None, None, "the instructor", 10.0)
+    digest, record = cli.grade_one(str(path), ["cpu"], None, None, "the instructor", 10.0)
     assert record.notebook == str(path) and record.status == "error"
     assert "internal grader error" in record.messages[0] and "KeyError" in record.messages[0]
     json.dumps(record.to_json()).encode("utf-8")

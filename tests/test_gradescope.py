@@ -317,3 +317,16 @@ def test_any_failure_inside_becomes_results(tmp_path, monkeypatch):
 def torch_has_cuda() -> bool:
     import torch
     return torch.cuda.is_available()
+
+
+def test_the_submitter_comes_from_gradescopes_metadata(tmp_path):
+    from autograder.gradescope import submitter
+    meta = tmp_path / "submission_metadata.json"
+    assert submitter(tmp_path) is None
+    meta.write_text(json.dumps({"users": [{"email": "ann@example.org", "name": "Ann", "sid": "1"}, {"name": "Ben"}]}))
+    assert submitter(tmp_path) == "ann@example.org"
+    meta.write_text(json.dumps({"users": [{"name": "Ann\x1b[2J"}]}))
+    assert submitter(tmp_path) == "Ann\\x1b[2J"
+    for broken in ("[", "[]", '{"users": 3}', '{"users": [{}]}', '{"users": [[1]]}', "[" * 100_000 + "]" * 100_000):
+        meta.write_text(broken)
+        assert submitter(tmp_path) is None, broken

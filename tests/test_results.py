@@ -41,11 +41,29 @@ def test_json_has_the_documented_fields_and_round_trips():
     record = a_record(claims="01-one-hot-encoding", messages=["a note"])
     data = record.to_json()
     assert list(data) == ["notebook", "exercise", "claims", "score", "max_score", "tests", "status", "messages",
-                          "budget_exhausted"]
+                          "budget_exhausted", "student", "seconds", "fingerprints"]
     assert all(set(t) == {"name", "score", "max_score", "output", "task"} for t in data["tests"])
     assert data["score"] == 3 and data["max_score"] == 7 and data["status"] == "graded"
     assert data["tests"][0]["output"] == "passed" and data["tests"][1]["output"] == "shape (3,) not (3, 4)"
     assert round_trip(record) == record and round_trip(round_trip(record)).to_json() == data
+
+
+def test_student_seconds_and_fingerprints_round_trip_and_are_checked():
+    record = a_record().with_details(student="alice", seconds=2.5, fingerprints={"train": "ab" * 8, "lookup": "cd" * 8})
+    assert record.fingerprints == (("lookup", "cd" * 8), ("train", "ab" * 8))
+    assert round_trip(record) == record and round_trip(record).to_json()["fingerprints"] == {"lookup": "cd" * 8,
+                                                                                          "train": "ab" * 8}
+    older = a_record().to_json()
+    for key in ("student", "seconds", "fingerprints"):
+        del older[key]
+    assert GradeRecord.from_json(older) == a_record()          # files written before these fields existed
+    for bad in ({"seconds": -1}, {"seconds": math.nan}, {"student": 3}, {"fingerprints": [["t"]]},
+                {"fingerprints": {"t": "x" * 65}}, {"fingerprints": {f"t{i}": "ab" for i in range(101)}}):
+        with pytest.raises(BadRecord):
+            GradeRecord.from_json({**a_record().to_json(), **bad})
+    assert GradeRecord.from_json({**a_record().to_json(), "student": "a\x1b[2Jb"}).student == "a\\x1b[2Jb"
+    with pytest.raises(TypeError):
+        a_record().with_details(score=3)
 
 
 def test_scores_are_the_tests_sums():
@@ -182,7 +200,7 @@ def test_gradescope_results_follow_the_schema():
     assert results["output"].splitlines() == [f"{EXERCISE}: 3 / 7", "! this notebook names the exercise 01-..."]
     assert results["extra_data"] == {"notebook": "subs/alice.ipynb", "exercise": EXERCISE,
                                      "claims": "01-one-hot-encoding", "status": "graded", "max_score": 7.0,
-                                     "budget_exhausted": False}
+                                     "budget_exhausted": False, "student": None}
     json.dumps(results, ensure_ascii=False).encode("utf-8")
 
 

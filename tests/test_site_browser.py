@@ -15,12 +15,8 @@ import threading
 
 import pytest
 
-from website import SCREENSHOTS, STUDENT, html_pages, soup, toc_docs
+from website import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, STUDENT, html_pages, soup, toc_docs
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Headless, and nothing that dials out by itself (updates, sync, safe browsing...).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-default-apps", "--disable-extensions"]
 
 pytestmark = [pytest.mark.site("student"), pytest.mark.browser]
 

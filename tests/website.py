@@ -3,6 +3,7 @@
 Pages come from _toc.yml (and the built site), never from a list in the tests: chapters added
 to the table of contents are tested without touching this file."""
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -12,6 +13,11 @@ from bs4 import BeautifulSoup
 from conftest import REPO
 
 STUDENT = REPO / "_build" / "html"
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Headless, and nothing that dials out by itself (updates, sync, safe browsing...).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-default-apps", "--disable-extensions"]
 INSTRUCTOR = REPO / "_build" / "instructor" / "_build" / "html"
 SCREENSHOTS = REPO / "_build" / "screenshots"
 
