@@ -455,8 +455,21 @@ def cmd_release(args) -> int:
 
 
 def cmd_course(args) -> int:
+    from autograder.gradescope import data_sets
     from autograder.nbgrader_course import make_course
+    from embedding_course import coursedata
     root = make_course(Path(args.directory), device=args.device, db=args.db, budget=args.budget)
+    needed = {name: ex for ex in discover() for name in data_sets(ex)}
+    missing = []
+    for name, ex in sorted(needed.items()):
+        try:
+            coursedata.path(name)
+        except coursedata.DataError as e:
+            missing.append(f"  {name} (for {ex}): {e}")
+    print(f"data sets ({', '.join(sorted(needed))}) are read from {coursedata.CACHE} (nbgrader_config.py says so)")
+    if missing:
+        print("warning: some are missing, and their exercises would lose the tests that read them:\n"
+              + "\n".join(missing), file=sys.stderr)
     # The course's config imports the installed grader: nbgrader must be this environment's.
     nbgrader = Path(sys.executable).parent / "nbgrader"
     print(f"nbgrader course ready in {root}. Next, from that folder, with this environment's nbgrader\n"

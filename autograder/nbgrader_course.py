@@ -38,8 +38,13 @@ CONFIG_TEMPLATE = '''\
 # `python -m autograder course`). The hidden suites in {repo}/autograder
 # decide the points: see autograder/nbgrader_course.py. Run nbgrader from the
 # course's environment ({repo}/.venv), where `make` installed the grader.
+import os
+
 from autograder.nbgrader_course import configure
 
+# The data sets chapters 4 and 5 grade with (`make data` fetched them here); another folder of
+# the same files works too: set COURSE_DATA_DIR before running nbgrader.
+os.environ.setdefault("COURSE_DATA_DIR", {data!r})
 c = get_config()  # noqa: F821 (provided by nbgrader)
 configure(c, device={device!r}, db={db!r}, budget={budget!r})
 '''
@@ -159,8 +164,9 @@ def make_course(root: Path, device: str = "auto", db: str | None = None, exercis
                 budget: float | None = None) -> Path:
     root = Path(root).resolve()
     root.mkdir(parents=True, exist_ok=True)
+    from embedding_course import coursedata
     (root / "nbgrader_config.py").write_text(CONFIG_TEMPLATE.format(repo=str(REPO), device=device, db=db,
-                                                                    budget=budget))
+                                                                    budget=budget, data=str(coursedata.CACHE)))
     for name in discover():
         if exercises is None or name in exercises:
             src, dest = solutions_dir() / name, root / "source" / name

@@ -175,3 +175,22 @@ def test_the_course_command_names_the_nbgrader_to_run(tmp_path):
     for command in commands:
         assert Path(command).is_absolute() and os.access(command, os.X_OK), command
         assert Path(command).parent == Path(sys.executable).parent, command
+
+
+def test_the_course_says_where_its_data_comes_from_and_what_is_missing(tmp_path):
+    """Chapters 4 and 5 grade with data files: the course's config names the folder (not silently the
+    clone's), and `course` warns, naming each missing data set and its exercise."""
+    from embedding_course import coursedata
+    done = run_grader("course", tmp_path / "c", "--device", "cpu")
+    assert done.returncode == 0 and f"are read from {coursedata.CACHE}" in done.stdout, done.stdout
+    assert f"os.environ.setdefault(\"COURSE_DATA_DIR\", {str(coursedata.CACHE)!r})" in \
+        (tmp_path / "c" / "nbgrader_config.py").read_text()
+    assert "missing" not in done.stderr
+    empty = tmp_path / "no-data"
+    empty.mkdir()
+    env_done = subprocess.run([sys.executable, "-m", "autograder", "course", str(tmp_path / "d"), "--device", "cpu"],
+                              capture_output=True, text=True, env={**os.environ, "COURSE_DATA_DIR": str(empty)},
+                              timeout=300)
+    assert env_done.returncode == 0
+    assert "brown (for 05-word2vec)" in env_done.stderr and "vader (for 04-embeddings-for-a-task)" in env_done.stderr
+    assert str(empty) in (tmp_path / "d" / "nbgrader_config.py").read_text()
