@@ -22,20 +22,26 @@ BROKEN = {
 EARLY_FIXTURE = "batch"
 
 
+# The solutions in the batch: the quick ones. Every solution's full marks are also checked by the
+# session's shared gradings, through its own Gradescope bundle and through nbgrader; what this batch
+# adds is the command's own machinery (the pool, the records, the table), the same for every chapter.
+BATCH_SOLUTIONS = [e for e in EXERCISES if e[:2] in ("01", "02", "03")]
+
+
 def prepare_early(root: Path):
-    """One batch: every solution and exercise, and broken submissions (started with the session:
-    conftest.py, Early)."""
+    """One batch: the quick solutions, every exercise, and broken submissions (started with the
+    session: conftest.py, Early)."""
     d = root / "submissions"
     d.mkdir()
     for name, cells in BROKEN.items():
         notebook_with(solution("01-one-hot-encoding"), d / f"{name}.ipynb", append=cells)
     (d / "not-json.ipynb").write_text('{"cells": [')  # more in test_malformed_corpus.py
-    paths = [solution(e) for e in EXERCISES] + [exercise(e) for e in EXERCISES] + [d]
+    paths = [solution(e) for e in BATCH_SOLUTIONS] + [exercise(e) for e in EXERCISES] + [d]
     out = d / "results" / "grades.json"
     done = run_grader("grade", *paths, "--device", "cpu", "--jobs", "2", "--json", out, "--load-timeout", "20")
     records = {str(Path(r["notebook"]).relative_to(d)) if r["notebook"].startswith(str(d)) else r["notebook"]: r
                for r in load_json(out)}
-    assert len(records) == len(BROKEN) + 1 + 2 * len(EXERCISES)
+    assert len(records) == len(BROKEN) + 1 + len(BATCH_SOLUTIONS) + len(EXERCISES)
     return done, records
 
 
@@ -45,10 +51,12 @@ def batch():
 
 
 @pytest.mark.slow
-def test_solutions_full_marks_exercises_zero(batch):
+def test_solutions_full_marks_exercises_zero(batch, gradings):
     _, records = batch
+    assert BATCH_SOLUTIONS
     for name in EXERCISES:
-        sol, ex = records[str(solution(name))], records[str(exercise(name))]
+        sol = records[str(solution(name))] if name in BATCH_SOLUTIONS else gradings.record(solution(name))
+        ex = records[str(exercise(name))]
         assert sol["status"] == "graded" and sol["max_score"] > 0
         assert sol["score"] == sol["max_score"], [t for t in sol["tests"] if t["score"] < t["max_score"]]
         assert ex["status"] == "graded" and ex["score"] == 0 and ex["max_score"] == sol["max_score"]
