@@ -38,6 +38,8 @@ def main(argv=None) -> int:
                    "--scheduler-file FILE` wrote")
     g.add_argument("--json", metavar="FILE", help="write one record per submission to FILE; finished records "
                    "are also kept in FILE.d/ as they complete, and a rerun skips what is already graded")
+    g.add_argument("--regrade", action="store_true", help="grade every notebook again, even those FILE.d/ "
+                   "already holds (they are replaced)")
     g.add_argument("--csv", metavar="FILE", help="write a gradebook: one row per student, a column per exercise "
                    "and per task, and the total (the best notebook when a student has several of one exercise)")
     g.add_argument("--report", metavar="FILE", help="write the class report, one offline HTML file: score "
@@ -79,7 +81,7 @@ def main(argv=None) -> int:
     rp = sub.add_parser("report", help="the gradebook and the class report from the records of `grade --json`")
     rp.add_argument("records", metavar="FILE", help="the JSON file `grade --json FILE` wrote")
     rp.add_argument("--csv", metavar="FILE", help="write the gradebook (as grade --csv)")
-    rp.add_argument("--html", metavar="FILE", help="write the class report (as grade --report)")
+    rp.add_argument("--html", "--report", metavar="FILE", dest="html", help="write the class report (as grade --report)")
 
     gr = sub.add_parser("gradescope-run", help="(inside Gradescope) grade /autograder/submission")
     gr.add_argument("--exercise", required=True)
@@ -166,31 +168,6 @@ def folder_exercises(notebook: Path, root: Path) -> list[str]:
     return sorted({f for f in folders if f in known})
 
 
-def grade_one(path: str, devices: list[str], limits, expected, expected_from,
-               budget) -> tuple[str | None, GradeRecord]:
-    """(digest of the bytes graded, record). Runs in a grading process: reads the file
-    once, so the record is stored under the hash of exactly what was graded. The record says
-    how long grading took and carries the fingerprints of the solution cells (report.py)."""
-    import time
-
-    from autograder.grading import grade_safely
-    from autograder.notebook import BadNotebook, parse_notebook, read_submission
-    from autograder.report import code_fingerprints
-    started = time.perf_counter()
-    try:
-        data = read_submission(path)
-    except BadNotebook as e:
-        return None, GradeRecord.error(path, str(e), expected)
-    record = grade_safely(path, devices, limits, expected=expected, expected_from=expected_from, budget=budget,
-                          data=data)
-    try:
-        prints = code_fingerprints(parse_notebook(data, path)) if record.status == "graded" else {}
-    except (BadNotebook, RecursionError):
-        prints = {}
-    return hashlib.sha256(data).hexdigest(), record.with_details(seconds=round(time.perf_counter() - started, 3),
-                                                                 fingerprints=prints)
-
-
 def grader_version() -> str:
     """Changes whenever the grader or a hidden suite changes, so stored results
     are reused only while they would come out the same."""
@@ -205,10 +182,12 @@ class ResultStore:
     so an interrupted batch resumes without grading again what is done. A record
     is kept under the hash of the notebook's bytes and of what it was graded with."""
 
-    def __init__(self, json_path: Path, devices: list[str], budget: float):
+    def __init__(self, json_path: Path, devices: list[str], budget: float, limits=None):
         self.dir = json_path.with_name(json_path.name + ".d")
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.salt = f"{grader_version()}|{','.join(devices)}|{budget!r}"
+        # Everything a grade can depend on besides the notebook: the grader and suites, the devices,
+        # the budget and every limit (a shorter --timeout can cost a slow submission points).
+        self.salt = f"{grader_version()}|{','.join(devices)}|{budget!r}|{limits!r}"
 
     def key(self, digest: str, expected: str | None) -> str:
         return hashlib.sha256(f"{self.salt}|{expected}|{digest}".encode()).hexdigest()[:32]
@@ -230,7 +209,7 @@ class ResultStore:
 
 
 def cmd_grade(args) -> int:
-    from autograder.grading import DeviceUnavailable, resolve_devices
+    from autograder.grading import DeviceUnavailable, grade_file, resolve_devices
     from autograder.notebook import BadNotebook, known_exercises, read_submission
     # Whatever a record holds, printing it must not stop the grader (on a terminal that is not UTF-8, say).
     for stream in (sys.stdout, sys.stderr):
@@ -255,14 +234,14 @@ def cmd_grade(args) -> int:
     from tqdm import tqdm
     from autograder.sandbox import Limits
     limits = Limits(memory_mb=args.memory_mb, call_timeout=args.timeout, load_timeout=args.load_timeout)
-    store = ResultStore(Path(args.json), devices, args.budget) if args.json else None
+    store = ResultStore(Path(args.json), devices, args.budget, limits) if args.json else None
     records: list[GradeRecord | None] = [None] * len(submissions)
     todo = []
     for i, sub in enumerate(submissions):
         if sub.problem:
             records[i] = GradeRecord.error(sub.path, sub.problem, sub.expected)
             continue
-        if store:
+        if store and not args.regrade:
             try:
                 records[i] = store.get(sub, hashlib.sha256(read_submission(sub.path)).hexdigest())
             except BadNotebook:
@@ -307,9 +286,9 @@ def cmd_grade(args) -> int:
                 client.close()
         elif jobs == 1:
             for i in todo:
-                finish(i, grade_one(*task(i)))
+                finish(i, grade_file(*task(i)))
         else:
-            grade_in_pool([(i, task(i)) for i in todo], jobs, grade_one, finish)
+            grade_in_pool([(i, task(i)) for i in todo], jobs, grade_file, finish)
     records = with_students(records, submissions, args.student_pattern)
     # The results are written before anything is printed: nothing shown can lose them.
     if args.json:

@@ -2,7 +2,7 @@
 
 A class of thousands outgrows one machine. Dask's distributed scheduler spreads the notebooks over
 its workers; each task is one notebook, sent as its bytes (the workers need not share a file
-system), graded by the same `grade_one` the command uses locally, in the worker's process, which
+system), graded by the same `grading.grade_file` the command uses locally, in the worker's process, which
 keeps its warm sandbox from one notebook to the next. The records come back to the command, which
 stores each one as it arrives (`--json FILE` keeps FILE.d/, so an interrupted batch resumes) and
 writes them in the same order as a local run.
@@ -29,11 +29,11 @@ _ONE_AT_A_TIME = threading.Lock()    # one grading per worker process, whatever 
 
 def grade_bytes(name: str, data: bytes, devices, limits, expected, expected_from, budget):
     """On a worker: grade a notebook received as its bytes; the record names the original path."""
-    from autograder.cli import grade_one
+    from autograder.grading import grade_file
     with _ONE_AT_A_TIME, tempfile.TemporaryDirectory(prefix="cluster-grade-") as tmp:
         path = Path(tmp) / (Path(name).name or "submission.ipynb")
         path.write_bytes(data)
-        digest, record = grade_one(str(path), devices, limits, expected, expected_from, budget)
+        digest, record = grade_file(str(path), devices, limits, expected, expected_from, budget)
         return digest, record.renamed(name).to_json()
 
 
@@ -53,7 +53,7 @@ def connect(address: str | None, scheduler_file: str | None, timeout: float = 30
 
 
 def grade_on_cluster(client, items: list[tuple[int, tuple]], finish):
-    """Grade each (i, args) (args as `grade_one` takes them) on the cluster, calling finish(i,
+    """Grade each (i, args) (args as `grading.grade_file` takes them) on the cluster, calling finish(i,
     (digest, record)) as each arrives. The notebook is read here, so the bytes graded are those
     hashed; a file that cannot be read gets its record here."""
     from distributed import as_completed

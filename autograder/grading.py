@@ -4,6 +4,7 @@ pytest suite here against it, and turn the outcomes into a grade record
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import sys
 import traceback
@@ -156,6 +157,30 @@ def choose_exercise(nb, expected: str | None, expected_from: str) -> tuple[str, 
                           f"({said[0][1]}): not graded, since which exercise is expected here is unclear. "
                           f"Grade it with --exercise NAME (the assignment's exercise)")
     return exercise, None, []
+
+
+def grade_file(path: str, devices: list[str], limits, expected, expected_from,
+               budget) -> tuple[str | None, GradeRecord]:
+    """(digest of the bytes graded, record). Runs in a grading process: reads the file
+    once, so the record is stored under the hash of exactly what was graded. The record says
+    how long grading took and carries the fingerprints of the solution cells (report.py)."""
+    import time
+
+    from autograder.notebook import read_submission
+    from autograder.report import code_fingerprints
+    started = time.perf_counter()
+    try:
+        data = read_submission(path)
+    except BadNotebook as e:
+        return None, GradeRecord.error(path, str(e), expected)
+    record = grade_safely(path, devices, limits, expected=expected, expected_from=expected_from, budget=budget,
+                          data=data)
+    try:
+        prints = code_fingerprints(parse_notebook(data, path)) if record.status == "graded" else {}
+    except (BadNotebook, RecursionError):
+        prints = {}
+    return hashlib.sha256(data).hexdigest(), record.with_details(seconds=round(time.perf_counter() - started, 3),
+                                                                 fingerprints=prints)
 
 
 def grade_safely(path, devices: list[str], limits: Limits | None = None, **options) -> GradeRecord:

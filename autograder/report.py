@@ -184,6 +184,7 @@ def write_csv(path: Path, records: list[GradeRecord]):
     writer.writerow(header)
     for row in rows:   # a cell an LMS or a spreadsheet would read as a formula is quoted as text
         writer.writerow([f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in row])
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text(buffer.getvalue(), encoding="utf-8")
 
 
@@ -311,4 +312,5 @@ def write_html(path: Path, records: list[GradeRecord], title: str = "Class repor
                 "</td></tr>" for r in errors]
         out.append("</table>")
     out.append("</body></html>")
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text("\n".join(out), encoding="utf-8")

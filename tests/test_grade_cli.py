@@ -269,13 +269,12 @@ def test_an_unknown_exercise_is_refused_at_once(tmp_path):
 
 def test_an_internal_error_gives_the_notebook_its_own_record(monkeypatch, tmp_path):
     import autograder.grading
-    from autograder import cli
 
     def broken(*args, **kwargs):
         raise KeyError("a grader bug \ud800")
     monkeypatch.setattr(autograder.grading, "grade_notebook", broken)
     path = notebook_with(solution(BASE), tmp_path / "alice.ipynb")
-    digest, record = cli.grade_one(str(path), ["cpu"], None, None, "the instructor", 10.0)
+    digest, record = autograder.grading.grade_file(str(path), ["cpu"], None, None, "the instructor", 10.0)
     assert record.notebook == str(path) and record.status == "error"
     assert "internal grader error" in record.messages[0] and "KeyError" in record.messages[0]
     json.dumps(record.to_json()).encode("utf-8")

@@ -10,7 +10,7 @@ from autograder.results import GradeRecord, TestResult
 
 
 def dies_on_killer(path, devices, limits, expected, expected_from, budget):
-    """Stands in for cli.grade_one: the grading process dies (as if killed by the
+    """Stands in for grading.grade_file: the grading process dies (as if killed by the
     out-of-memory killer) on any notebook named 'killer'."""
     if "killer" in path:
         os._exit(9)

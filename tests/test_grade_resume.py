@@ -48,7 +48,25 @@ def test_same_submission_twice_same_record(tmp_path):
     shutil.copy(exercise("02-table-lookup"), tmp_path / "c.ipynb")
     run_grader("grade", tmp_path, "--device", "cpu", "--jobs", "2", "--json", tmp_path / "out" / "g.json")
     a, b, c = load_json(tmp_path / "out" / "g.json")
-    def strip(r):
-        return {k: v for k, v in r.items() if k != "notebook"}
+    def strip(r):   # who submitted it and how long it took differ; the grade may not
+        return {k: v for k, v in r.items() if k not in ("notebook", "student", "seconds")}
     assert strip(a) == strip(b) and a["score"] == a["max_score"]
     assert c["score"] == 0
+
+
+def test_stored_records_are_reused_only_under_the_same_limits_and_never_with_regrade(tmp_path):
+    nb = tmp_path / "class" / "01-one-hot-encoding.ipynb"
+    nb.parent.mkdir()
+    shutil.copy(solution("01-one-hot-encoding"), nb)
+    out = tmp_path / "g.json"
+
+    def grade(*extra):
+        done = run_grader("grade", nb, "--device", "cpu", "--json", out, *extra)
+        assert done.returncode == 0, done.stderr
+        return "already graded" in done.stderr
+    assert not grade()
+    assert grade()                                   # the same command: nothing graded again
+    assert not grade("--timeout", "19")              # another limit can give another grade
+    assert grade("--timeout", "19")
+    assert not grade("--timeout", "19", "--regrade")
+    assert load_json(out)[0]["score"] == load_json(out)[0]["max_score"]
