@@ -293,12 +293,12 @@ def cmd_grade(args) -> int:
     # The results are written before anything is printed: nothing shown can lose them.
     if args.json:
         write_json_atomic(Path(args.json), [r.to_json() for r in records])
-    write_class_files(records, args.csv, args.report)
+    written = write_class_files(records, args.csv, args.report)
     print_table(records, devices, verbose=args.verbose or len(records) == 1)
     if len(records) > 1:
         from autograder.report import summary
         print(summary(records))
-    return 0 if not problems and all(r.status == "graded" for r in records) else 1
+    return 0 if written and not problems and all(r.status == "graded" for r in records) else 1
 
 
 def with_students(records: list[GradeRecord], submissions: list[Submission], pattern) -> list[GradeRecord]:
@@ -317,12 +317,18 @@ def with_students(records: list[GradeRecord], submissions: list[Submission], pat
     return out
 
 
-def write_class_files(records: list[GradeRecord], csv_path, html_path):
+def write_class_files(records: list[GradeRecord], csv_path, html_path) -> bool:
+    """The gradebook and the report, when asked for; False (and a message) if one cannot be written."""
     from autograder.report import write_csv, write_html
-    if csv_path:
-        write_csv(Path(csv_path), records)
-    if html_path:
-        write_html(Path(html_path), records)
+    ok = True
+    for path, write in ((csv_path, write_csv), (html_path, write_html)):
+        if path:
+            try:
+                write(Path(path), records)
+            except OSError as e:
+                print(f"error: cannot write {safe_path(path)}: {safe_text(e, 300)}", file=sys.stderr)
+                ok = False
+    return ok
 
 
 def cmd_report(args) -> int:
@@ -337,9 +343,9 @@ def cmd_report(args) -> int:
         print(f"error: {safe_path(args.records)}: {safe_text(e, 500)} (write it with `grade --json FILE`)",
               file=sys.stderr)
         return 2
-    write_class_files(records, args.csv, args.html)
+    written = write_class_files(records, args.csv, args.html)
     print(summary(records))
-    return 0
+    return 0 if written else 1
 
 
 def grade_in_pool(items: list[tuple[int, tuple]], jobs: int, work, finish):

@@ -157,6 +157,9 @@ def test_the_report_command_rebuilds_the_same_files_from_the_records(small_class
     (tmp_path / "bad.json").write_text('[{"notebook": 3}]')
     done = run_grader("report", tmp_path / "bad.json", "--csv", tmp_path / "never.csv")
     assert done.returncode == 2 and "grade record" in done.stderr and not (tmp_path / "never.csv").exists()
+    (tmp_path / "a-file").write_text("")
+    done = run_grader("report", out / "grades.json", "--csv", tmp_path / "a-file" / "g.csv", "--html", tmp_path / "r2.html")
+    assert done.returncode == 1 and "cannot write" in done.stderr and (tmp_path / "r2.html").exists()
 
 
 @pytest.mark.slow
