@@ -37,8 +37,10 @@ def grade_bytes(name: str, data: bytes, devices, limits, expected, expected_from
         return digest, record.renamed(name).to_json()
 
 
-def connect(address: str | None, scheduler_file: str | None, timeout: float = 30):
-    """A client of the scheduler at `address` or named in `scheduler_file`; a clear error otherwise."""
+def connect(address: str | None, scheduler_file: str | None):
+    """A client of the scheduler at `address` or named in `scheduler_file`; a clear error otherwise.
+    It waits for the scheduler as long as Dask's `distributed.comm.timeouts.connect` says (30 s by
+    default; the environment variable DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT sets it)."""
     try:
         from distributed import Client
     except ImportError as e:
@@ -46,8 +48,8 @@ def connect(address: str | None, scheduler_file: str | None, timeout: float = 30
                          "it is in requirements.txt)") from e
     try:
         if scheduler_file:
-            return Client(scheduler_file=scheduler_file, timeout=timeout)
-        return Client(address, timeout=timeout)
+            return Client(scheduler_file=scheduler_file)
+        return Client(address)
     except (OSError, TimeoutError, ValueError) as e:
         raise SystemExit(f"error: cannot reach the Dask scheduler {address or scheduler_file}: {e}") from None
 

@@ -245,14 +245,17 @@ _session = {}
 
 
 def shared_gradings() -> Gradings:
-    """The session's Gradings. Every solution notebook is submitted first (the longest first),
-    graded on every device this machine has (cpu, and cuda with a GPU); then the batches of the
-    test modules that define `submit_gradings` (see pytest_collection_finish)."""
+    """The session's Gradings. Every solution notebook is submitted first (the longest first), then
+    every released exercise, graded on every device this machine has (cpu, and cuda with a GPU);
+    then the batches of the test modules that define `submit_gradings` (see pytest_collection_finish)."""
     if "gradings" not in _session:
         from autograder.grading import resolve_devices
         shared = _session["gradings"] = Gradings(resolve_devices("auto"))
         for name in sorted(EXERCISES, key=lambda name: name != "05-word2vec"):
             shared.submit(solution(name))
+        if _session.get("slow_selected"):   # the released exercises too (seconds each; the slow tests
+            for name in EXERCISES:           # read them): none of them waits behind a module's batch
+                shared.submit(exercise(name))
         for submit_gradings in _session.pop("batches", []):
             shared.batch(submit_gradings)
     return _session["gradings"]
@@ -316,6 +319,7 @@ def pytest_collection_finish(session):
             if submit_gradings not in batches:
                 batches.append(submit_gradings)
     _session["batches"] = batches
+    _session["slow_selected"] = any(item.get_closest_marker("slow") for item in session.items)
     if needed:
         shared_gradings()
     # a module's early work starts only when a selected test uses the fixture that waits for it

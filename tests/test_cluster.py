@@ -108,5 +108,6 @@ def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):
     nb.write_bytes(solution("01-one-hot-encoding").read_bytes())
     done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(nb), "--device", "cpu",
                            "--scheduler", "tcp://127.0.0.1:9", "--json", str(tmp_path / "g.json")],
-                          cwd=REPO, capture_output=True, text=True, timeout=300)
+                          cwd=REPO, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "3s"})
     assert done.returncode != 0 and "cannot reach the Dask scheduler tcp://127.0.0.1:9" in done.stderr, done.stderr
