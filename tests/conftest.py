@@ -334,7 +334,7 @@ def pytest_sessionfinish(session):
     if "sites" in _session:
         sites = _session.pop("sites")
         sites.stop()                     # still building only when no site test ran (-x, -k, interrupted)
-        _session["sites_seconds"] = sites.seconds
+        _session["sites_seconds"] = sites.seconds if sites.process.returncode == 0 else None
     if "early" in _session:
         _session.pop("early").close()
     if "gradings" in _session:
