@@ -269,7 +269,9 @@ class Early:
     run while the tests before their module do, instead of after them. A module defines
     `prepare_early(folder)` and names the fixture that calls `early(prepare_early)` in
     EARLY_FIXTURE; the fixture gets the result (or the exception) when the work is done. Each gets
-    its own folder under one temporary root."""
+    its own folder under one temporary root. Early work runs beside other tests in this process, so
+    it must not read module state a test may patch for a moment (monkeypatch): read it at import,
+    or in the subprocesses it drives."""
 
     def __init__(self):
         import tempfile

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from embedding_course import coursedata
 from autograder.gradescope import GRADESCOPE_BUDGET, SETUP_SH, validate_results
 from conftest import EXERCISES, REPO, early, exercise, notebook_with, run_grader, solution
 
@@ -128,12 +129,17 @@ def fetch_line(source: Path) -> str | None:
     return lines[0] if lines else None
 
 
+# This clone's data folder, read once at import: prepare_early runs in a thread while other tests
+# run, and some of those point coursedata.CACHE elsewhere for a moment (monkeypatch).
+CLONE_DATA = coursedata.CACHE
+
+
 def set_up_data(source: Path, data: Path) -> list[str]:
     """setup.sh's data step for the bundle in `source`, into `data`: its own command, run with this
     environment's Python. The files of the data sets it names are put there first from this clone's
-    cache (so nothing is downloaded here; `make data` downloads them), and only those: a data set
-    the suite reads and setup.sh does not name is missing when the bundle grades."""
-    from embedding_course import coursedata
+    data folder (so nothing is downloaded here; `make data` downloads them), and only those: a data
+    set the suite reads and setup.sh does not name is missing when the bundle grades. (setup.sh's
+    command checks each file's SHA-256.)"""
     data.mkdir(parents=True)
     line = fetch_line(source)
     if line is None:
@@ -141,7 +147,8 @@ def set_up_data(source: Path, data: Path) -> list[str]:
     words = shlex.split(line)
     names = words[words.index("fetch") + 1:]
     for name in names:
-        (data / coursedata.SOURCES[name]["file"]).write_bytes(coursedata.path(name).read_bytes())
+        file = coursedata.SOURCES[name]["file"]
+        (data / file).write_bytes((CLONE_DATA / file).read_bytes())
     command = line.replace("/autograder/venv/bin/python", sys.executable).replace("/autograder/data", str(data))
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "COURSE_DATA_DIR")}
     done = subprocess.run(["bash", "-c", command], env=env, capture_output=True, text=True, timeout=300)
