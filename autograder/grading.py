@@ -21,6 +21,7 @@ from autograder.exercises import suite_dir
 from autograder.harness import Mismatch
 from autograder.notebook import BadNotebook, claims, identify, known_exercises, parse_notebook, read_notebook
 from autograder.sandbox import Limits, StudentRaised, WorkerDied
+from autograder.report import code_fingerprints
 from autograder.results import GradeRecord, TestResult
 from autograder.student import BudgetExhausted, Missing, Student
 from autograder.text import safe_line, safe_path, safe_text
@@ -163,11 +164,10 @@ def grade_file(path: str, devices: list[str], limits, expected, expected_from,
                budget) -> tuple[str | None, GradeRecord]:
     """(digest of the bytes graded, record). Runs in a grading process: reads the file
     once, so the record is stored under the hash of exactly what was graded. The record says
-    how long grading took and carries the fingerprints of the solution cells (report.py)."""
+    how long grading took."""
     import time
 
     from autograder.notebook import read_submission
-    from autograder.report import code_fingerprints
     started = time.perf_counter()
     try:
         data = read_submission(path)
@@ -175,12 +175,7 @@ def grade_file(path: str, devices: list[str], limits, expected, expected_from,
         return None, GradeRecord.error(path, str(e), expected)
     record = grade_safely(path, devices, limits, expected=expected, expected_from=expected_from, budget=budget,
                           data=data)
-    try:
-        prints = code_fingerprints(parse_notebook(data, path)) if record.status == "graded" else {}
-    except Exception:          # fingerprints are an aid for the report: never a reason to lose a record
-        prints = {}
-    return hashlib.sha256(data).hexdigest(), record.with_details(seconds=round(time.perf_counter() - started, 3),
-                                                                 fingerprints=prints)
+    return hashlib.sha256(data).hexdigest(), record.with_details(seconds=round(time.perf_counter() - started, 3))
 
 
 def grade_safely(path, devices: list[str], limits: Limits | None = None, **options) -> GradeRecord:
@@ -240,5 +235,9 @@ def grade_notebook(path, devices: list[str], limits: Limits | None = None, tasks
         messages.append(f"the time budget of {budget:g} s for grading this submission ran out: "
                         f"{plugin.out_of_time} test(s) were stopped or not run and score 0 "
                         "(its functions are far too slow, or wait on purpose)")
-    return GradeRecord.graded(path, exercise, plugin.results, claims=claimed, messages=messages,
-                              budget_exhausted=student.out_of_budget)
+    record = GradeRecord.graded(path, exercise, plugin.results, claims=claimed, messages=messages,
+                                budget_exhausted=student.out_of_budget)
+    try:
+        return record.with_details(fingerprints=code_fingerprints(nb))
+    except Exception:          # fingerprints are an aid for the report: never a reason to lose a record
+        return record
