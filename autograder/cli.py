@@ -440,7 +440,7 @@ def cmd_release(args) -> int:
 
 
 def cmd_course(args) -> int:
-    from autograder.gradescope import data_sets
+    from autograder.exercises import data_sets
     from autograder.nbgrader_course import make_course
     from embedding_course import coursedata
     root = make_course(Path(args.directory), device=args.device, db=args.db, budget=args.budget)

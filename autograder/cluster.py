@@ -17,7 +17,6 @@ grading process holds one sandbox, and gradings in one process are serialised he
 """
 from __future__ import annotations
 
-import os
 import tempfile
 import threading
 from pathlib import Path
@@ -71,7 +70,7 @@ def grade_on_cluster(client, items: list[tuple[int, tuple]], finish):
             finish(i, (None, GradeRecord.error(path, str(e), expected)))
             continue
         future = client.submit(grade_bytes, str(path), data, devices, limits, expected, expected_from, budget,
-                               pure=False, key=f"grade-{i}-{os.getpid()}-{id(items)}")
+                               pure=False)
         futures[future] = (i, args)
     for future in as_completed(futures):
         i, args = futures[future]

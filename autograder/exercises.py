@@ -52,3 +52,11 @@ def discover(repo: Path | None = None) -> list[str]:
         return []
     return sorted(p.name for p in suites.iterdir()
                   if p.is_dir() and not p.name.startswith(("_", ".")) and solution_path(p.name, repo).is_file())
+
+
+def data_sets(exercise: str) -> list[str]:
+    """The course data sets (embedding_course.coursedata.SOURCES) the exercise's hidden suite reads:
+    what a Gradescope bundle fetches and an nbgrader course needs."""
+    from embedding_course import coursedata
+    return sorted({source for path in (SUITES / exercise).rglob("*.py")
+                   for source in coursedata.sources_read_by(path.read_text())})

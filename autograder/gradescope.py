@@ -18,9 +18,9 @@ import traceback
 import zipfile
 from pathlib import Path
 
-from autograder import REPO, SUITES
+from autograder import REPO
 from autograder.defaults import GRADESCOPE_BUDGET
-from autograder.exercises import INDEX as EXERCISE_INDEX, discover
+from autograder.exercises import INDEX as EXERCISE_INDEX, data_sets, discover
 from autograder.notebook import known_exercises
 from autograder.results import VISIBILITIES, GradeRecord, write_json_atomic
 from autograder.text import safe_line, safe_path, safe_text
@@ -108,13 +108,6 @@ def build_bundle(exercise: str, out: Path, visibility: str = "after_due_date", b
                     and (rel.parts[:2] != ("autograder", "suites") or rel.parts[2:3] == (exercise,))):
                 z.write(path, str(rel))
     return out
-
-
-def data_sets(exercise: str) -> list[str]:
-    """The course data sets (embedding_course.coursedata.SOURCES) the exercise's hidden suite reads."""
-    from embedding_course import coursedata
-    return sorted({source for path in (SUITES / exercise).rglob("*.py")
-                   for source in coursedata.sources_read_by(path.read_text())})
 
 
 def setup_sh(exercise: str) -> str:

