@@ -182,12 +182,6 @@ def tool_env() -> dict:
     return {**os.environ, "PATH": bindir + os.pathsep + os.environ.get("PATH", "")}
 
 
-def nbgrader(*args, cwd: Path) -> subprocess.CompletedProcess:
-    bindir = str(Path(sys.executable).parent)
-    return subprocess.run([os.path.join(bindir, "nbgrader"), *args], cwd=cwd, capture_output=True, text=True,
-                          env=tool_env())
-
-
 # nbgrader's generate_assignment for every name given, through its Python API in one process (run
 # in the course folder): one interpreter and one gradebook instead of one `nbgrader` each.
 GENERATE = """

@@ -21,9 +21,8 @@ pytestmark = pytest.mark.slow
 
 
 def nbgrader(*args, cwd):
-    bindir = str(Path(sys.executable).parent)
-    env = {**os.environ, "PATH": bindir + os.pathsep + os.environ["PATH"]}
-    done = subprocess.run([os.path.join(bindir, "nbgrader"), *args], cwd=cwd, env=env,
+    from autograder.nbgrader_course import tool_env
+    done = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), *args], cwd=cwd, env=tool_env(),
                           capture_output=True, text=True, timeout=1800)
     assert done.returncode == 0, done.stdout + done.stderr
     return done
