@@ -271,26 +271,31 @@ class Early:
     EARLY_FIXTURE; the fixture gets the result (or the exception) when the work is done. Each gets
     its own folder under one temporary root. Early work runs beside other tests in this process, so
     it must not read module state a test may patch for a moment (monkeypatch): read it at import,
-    or in the subprocesses it drives."""
+    or in the subprocesses it drives. A module whose work reads the built sites sets
+    EARLY_AFTER_SITES = True and starts with `wait_for_sites()` (test_site_browser.py)."""
 
     def __init__(self):
         import tempfile
         from concurrent.futures import ThreadPoolExecutor
         self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="early")
+        # work that first waits for the sites to build (EARLY_AFTER_SITES) has a thread of its own:
+        # waiting, it would hold one of the pool's two
+        self.after_sites = ThreadPoolExecutor(max_workers=1, thread_name_prefix="early-after-sites")
         self.root = Path(tempfile.mkdtemp(prefix="course-early-"))
         self.futures = {}
 
-    def submit(self, prepare):
+    def submit(self, prepare, after_sites=False):
         key = (prepare.__module__, prepare.__qualname__)
         if key not in self.futures:
             folder = self.root / prepare.__module__
             folder.mkdir()
-            self.futures[key] = self.pool.submit(prepare, folder)
+            self.futures[key] = (self.after_sites if after_sites else self.pool).submit(prepare, folder)
         return self.futures[key]
 
     def close(self):
         import shutil
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        for pool in (self.pool, self.after_sites):
+            pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -298,7 +303,14 @@ def early(prepare):
     """The result of `prepare(folder)`, started when the session started (or now, if it was not)."""
     if "early" not in _session:
         _session["early"] = Early()
-    return _session["early"].submit(prepare).result()
+    module = sys.modules[prepare.__module__]
+    return _session["early"].submit(prepare, getattr(module, "EARLY_AFTER_SITES", False)).result()
+
+
+def wait_for_sites() -> str | None:
+    """Waits for the sites this session builds (--build-sites), if it builds them: None when they
+    built (or were not built here), else what went wrong."""
+    return _session["sites"].failure() if "sites" in _session else None
 
 
 def pytest_collection_finish(session):
@@ -329,7 +341,7 @@ def pytest_collection_finish(session):
     modules = {item.module for item in session.items if hasattr(getattr(item, "module", None), "prepare_early")
                and item.module.EARLY_FIXTURE in getattr(item, "fixturenames", ())}
     for module in sorted(modules, key=lambda m: m.__name__):
-        _session.setdefault("early", Early()).submit(module.prepare_early)
+        _session.setdefault("early", Early()).submit(module.prepare_early, getattr(module, "EARLY_AFTER_SITES", False))
 
 
 def pytest_sessionfinish(session):

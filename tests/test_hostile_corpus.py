@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SCRATCH_LISTING, load_json, notebook_with, run_grader, solution
+from conftest import SCRATCH_LISTING, early, load_json, notebook_with, run_grader, solution
 
 BASE = "01-one-hot-encoding"
 CORPUS = sorted((Path(__file__).parent / "hostile").glob("*.py"))
@@ -30,9 +30,10 @@ def leftover_sleepers() -> int:
     return len(out.split())
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    d = tmp_path_factory.mktemp("hostile")
+def grade_corpus(d: Path):
+    """The corpus and a correct submission in one batch: (the command's result, records by name,
+    how many `sleep 600` the batch left behind)."""
+    d.mkdir()
     notebook_with(solution(BASE), d / "correct.ipynb")
     for path in CORPUS:
         notebook_with(solution(BASE), d / f"{path.stem}.ipynb", append=[path.read_text()])
@@ -40,6 +41,44 @@ def graded(tmp_path_factory):
     done = run_grader("grade", d, "--device", "cpu", "--jobs", "2", "--timeout", "5", "--json", d / "out.json")
     records = {Path(r["notebook"]).stem: r for r in load_json(d / "out.json")}
     return done, records, leftover_sleepers() - before
+
+
+EARLY_FIXTURE = "hostile"
+
+
+def prepare_early(root: Path) -> dict:
+    """Every grading of this module, one after another (the sleeper count and the canary must not
+    see another attack's work), started with the session (conftest.py, Early): they drive the
+    grader's command only, and the stalls among them wait more than they compute. Each result, or
+    the exception that stopped it, by name."""
+    work = {"corpus": lambda: grade_corpus(root / "corpus")}
+    work |= {f"trace {attack}": (lambda attack=attack: grade_after(attack, root / f"trace-{attack}"))
+             for attack in TRACE_ATTACKS}
+    work["transport"] = lambda: grade_transport_attacks(root / "transport")
+    found = {}
+    for name, grade in work.items():
+        try:
+            found[name] = grade()
+        except Exception as e:          # one failed grading fails its own tests only
+            found[name] = e
+    return found
+
+
+@pytest.fixture(scope="module")
+def hostile() -> dict:
+    return early(prepare_early)
+
+
+def result(hostile: dict, name: str):
+    found = hostile[name]
+    if isinstance(found, Exception):
+        raise found
+    return found
+
+
+@pytest.fixture(scope="module")
+def graded(hostile):
+    return result(hostile, "corpus")
 
 
 def test_corpus_covers_the_attacks():
@@ -117,18 +156,25 @@ TRACE_ATTACKS = ["leaves-files-for-the-next-submission", "attacks-the-warm-paren
                  "writes-outside-scratch-and-keeps-kernel-state"]
 
 
+def grade_after(attack: str, d: Path):
+    """One grading process, the attack first, then a correct submission that looks for traces
+    (files, shared memory, processes) when its cells run: (the command's result, records by name)."""
+    d.mkdir()
+    first = notebook_with(solution(BASE), d / "1-attack.ipynb",
+                          append=[(Path(__file__).parent / "hostile" / f"{attack}.py").read_text()])
+    canary = notebook_with(solution(BASE), d / "2-canary.ipynb", append=[CANARY])
+    done = run_grader("grade", first, canary, "--device", "cpu", "--jobs", "1", "--timeout", "5",
+                      "--json", d / "out.json")
+    return done, {Path(r["notebook"]).stem: r for r in load_json(d / "out.json")}
+
+
 @pytest.mark.slow
 @pytest.mark.sandbox
 @pytest.mark.parametrize("attack", TRACE_ATTACKS)
-def test_the_next_submission_sees_nothing_of_an_attack(tmp_path, attack):
-    """One grading process, the attack first, then a correct submission that
-    looks for traces (files, shared memory, processes) when its cells run."""
-    first = notebook_with(solution(BASE), tmp_path / "1-attack.ipynb",
-                          append=[(Path(__file__).parent / "hostile" / f"{attack}.py").read_text()])
-    canary = notebook_with(solution(BASE), tmp_path / "2-canary.ipynb", append=[CANARY])
-    done = run_grader("grade", first, canary, "--device", "cpu", "--jobs", "1", "--timeout", "5",
-                      "--json", tmp_path / "out.json")
-    records = {Path(r["notebook"]).stem: r for r in load_json(tmp_path / "out.json")}
+def test_the_next_submission_sees_nothing_of_an_attack(hostile, attack):
+    """The correct submission graded right after the attack, in the same grading process, finds no
+    trace of it."""
+    done, records = result(hostile, f"trace {attack}")
     assert done.returncode == 0, done.stderr[-2000:]
     assert records["1-attack"]["score"] < records["1-attack"]["max_score"]
     assert records["2-canary"]["score"] == records["2-canary"]["max_score"] > 0, \
@@ -166,23 +212,30 @@ sys.exit(proc.returncode)
 '''
 
 
-@pytest.mark.slow
-def test_floods_and_stalls_neither_stop_the_batch_nor_swell_the_grader(tmp_path):
+def grade_transport_attacks(d: Path):
+    """The transport attacks between two correct submissions, in one grading process whose peak
+    memory is measured: (the command's result, records by name, seconds)."""
     import os
     import sys
     import time
     from conftest import REPO
-    notebook_with(solution(BASE), tmp_path / "0-correct.ipynb")
+    d.mkdir()
+    notebook_with(solution(BASE), d / "0-correct.ipynb")
     for name, cell in TRANSPORT_ATTACKS.items():
-        notebook_with(solution(BASE), tmp_path / f"{name}.ipynb", append=[cell])
-    notebook_with(solution(BASE), tmp_path / "z-correct-after.ipynb")
+        notebook_with(solution(BASE), d / f"{name}.ipynb", append=[cell])
+    notebook_with(solution(BASE), d / "z-correct-after.ipynb")
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-c", PEAK_RSS, sys.executable, "-m", "autograder", "grade", str(tmp_path),
-                           "--device", "cpu", "--jobs", "1", "--timeout", "5", "--json", str(tmp_path / "out.json")],
+    done = subprocess.run([sys.executable, "-c", PEAK_RSS, sys.executable, "-m", "autograder", "grade", str(d),
+                           "--device", "cpu", "--jobs", "1", "--timeout", "5", "--json", str(d / "out.json")],
                           cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True,
                           timeout=900)
     elapsed = time.monotonic() - started
-    records = {Path(r["notebook"]).stem: r for r in load_json(tmp_path / "out.json")}
+    return done, {Path(r["notebook"]).stem: r for r in load_json(d / "out.json")}, elapsed
+
+
+@pytest.mark.slow
+def test_floods_and_stalls_neither_stop_the_batch_nor_swell_the_grader(hostile):
+    done, records, elapsed = result(hostile, "transport")
     assert done.returncode == 0, done.stderr[-2000:]
     for name in ("0-correct", "z-correct-after"):
         assert records[name]["score"] == records[name]["max_score"] > 0, records[name]

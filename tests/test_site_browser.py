@@ -12,9 +12,12 @@ import http.server
 import re
 import shutil
 import threading
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
+from conftest import chromium_path, early, wait_for_sites
 from website import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, STUDENT, html_pages, soup, toc_docs
 
 
@@ -54,15 +57,24 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def server():
-    handler = functools.partial(QuietHandler, directory=str(STUDENT))
+@contextmanager
+def serving(site):
+    """The built site on 127.0.0.1 (a free port): yields its base address."""
+    handler = functools.partial(QuietHandler, directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def server():
+    with serving(STUDENT) as base:
+        yield base
 
 
 class Browser:
@@ -94,24 +106,54 @@ class Browser:
         return problems
 
 
-@pytest.fixture(scope="module")
-def browser(server, tmp_path_factory):
+@contextmanager
+def chromium(base, profile):
+    """One headless Chromium (a fresh profile in `profile`) that may reach `base` only."""
     from playwright.sync_api import sync_playwright   # here: a missing Playwright fails, not skips
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM, headless=True,
+            str(profile), executable_path=CHROMIUM, headless=True,
             args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900}, service_workers="block")
         try:
-            yield Browser(context, server)
+            yield Browser(context, base)
         finally:
             context.close()
 
 
-def test_every_page_loads_offline_without_errors_with_images_and_typeset_math(browser, server):
+@pytest.fixture(scope="module")
+def browser(server, tmp_path_factory):
+    with chromium(server, tmp_path_factory.mktemp("chromium-profile")) as opened:
+        yield opened
+
+
+# ---------------------------------------------------------------- every page, visited early
+
+# Visiting every page (once at 1280 px, then at each width in both colour modes) is most of this
+# module's time: it runs in an Early thread (conftest.py) as soon as the sites are built, while the
+# other tests run, with its own server and Chromium; the tests read what it found.
+EARLY_FIXTURE = "visits"
+EARLY_AFTER_SITES = True
+
+
+def prepare_early(folder: Path) -> dict:
+    failure = wait_for_sites()
+    if failure:
+        raise RuntimeError(failure)
+    if not (STUDENT / "index.html").exists() or chromium_path() is None:
+        raise RuntimeError("the student site or Chromium is missing (the tests say which)")
+    with serving(STUDENT) as base, chromium(base, folder / "chromium-profile") as opened:
+        return {"every_page": visit_every_page(opened, base), "widths": visit_at_widths(opened, base)}
+
+
+@pytest.fixture(scope="module")
+def visits() -> dict:
+    return early(prepare_early)
+
+
+def visit_every_page(browser, server) -> dict:
+    """Each page at 1280 px: its problems (console errors, failed or blocked requests, images that
+    did not load, math not typeset, raw TeX), a screenshot in SCREENSHOTS."""
     pages = html_pages(STUDENT)
-    expected = {f"{doc}.html" for doc in toc_docs()} | {"search.html", "genindex.html"}
-    names = {p.relative_to(STUDENT).as_posix() for p in pages}
-    assert expected <= names, f"pages missing from the build: {expected - names}"
     if SCREENSHOTS.exists():
         shutil.rmtree(SCREENSHOTS)
     SCREENSHOTS.mkdir(parents=True)
@@ -138,9 +180,18 @@ def test_every_page_loads_offline_without_errors_with_images_and_typeset_math(br
         if problems:
             report[name] = problems
     page.close()
+    return {"pages": [p.relative_to(STUDENT).as_posix() for p in pages], "report": report,
+            "typeset_pages": typeset_pages, "screenshots": len(list(SCREENSHOTS.glob("*.png")))}
+
+
+def test_every_page_loads_offline_without_errors_with_images_and_typeset_math(visits):
+    found = visits["every_page"]
+    expected = {f"{doc}.html" for doc in toc_docs()} | {"search.html", "genindex.html"}
+    assert expected <= set(found["pages"]), f"pages missing from the build: {expected - set(found['pages'])}"
+    report = found["report"]
     assert not report, "\n".join(f"{name}:\n  " + "\n  ".join(p) for name, p in report.items())
-    assert typeset_pages >= 2, "no page with math was found: the math check checked nothing"
-    assert len(list(SCREENSHOTS.glob("*.png"))) == len(pages)
+    assert found["typeset_pages"] >= 2, "no page with math was found: the math check checked nothing"
+    assert found["screenshots"] == len(found["pages"])
 
 
 def test_the_search_page_finds_embedding_on_every_page_that_uses_the_word(browser, server):
@@ -298,8 +349,7 @@ RUN_AXE = """async () => {
 WIDTHS, MODES = (390, 1280), ("light", "dark")
 
 
-@pytest.fixture(scope="module")
-def at_width(browser, server):
+def visit_at_widths(browser, server) -> dict:
     """Every page of the site visited once per width, and checked there in both colour modes:
     {width: {"overflow": {page: problems}, "axe": {mode: {page: violations}}, "problems": [...]}}.
     The two tests below read it (one visit per page and width serves both)."""
@@ -336,9 +386,10 @@ def at_width(browser, server):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_nothing_sticks_out_of_a_page_at_phone_and_desktop_width(at_width, width):
+def test_nothing_sticks_out_of_a_page_at_phone_and_desktop_width(visits, width):
     """Long inline code and long lines of code or output wrap instead of widening the page or
     being cut off; at 390 px (a phone) the page never scrolls sideways."""
+    at_width = visits["widths"]
     report = at_width[width]["overflow"]
     assert not report, "\n".join(f"{name}:\n  " + "\n  ".join(p) for name, p in report.items())
     assert not at_width[width]["problems"]
@@ -346,7 +397,8 @@ def test_nothing_sticks_out_of_a_page_at_phone_and_desktop_width(at_width, width
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("mode", MODES)
-def test_no_serious_accessibility_violation_in_the_course_s_pages(at_width, width, mode):
+def test_no_serious_accessibility_violation_in_the_course_s_pages(visits, width, mode):
+    at_width = visits["widths"]
     report = at_width[width]["axe"][mode]
     assert not report, "\n".join(f"{name}:\n  " + "\n  ".join(p) for name, p in report.items())
     assert not at_width[width]["problems"]
