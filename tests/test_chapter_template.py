@@ -49,40 +49,54 @@ def scratch(tmp_path_factory) -> Path:
     return root
 
 
-def grade(root: Path, notebook: dict, label: str) -> dict:
-    path = root / "submissions" / label / f"{NAME}.ipynb"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(notebook))
-    out = path.with_suffix(".json")
-    env = {**os.environ, "PYTHONPATH": str(root)}
-    done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(path), "--exercise", NAME,
-                           "--json", str(out)], cwd=root, env=env, capture_output=True, text=True, timeout=600)
-    assert out.exists(), done.stderr
-    [record] = json.loads(out.read_text())
-    return record
-
-
 def solution() -> dict:
     return json.loads((TEMPLATE / f"{NAME}.ipynb").read_text())
 
 
-def test_the_template_solution_scores_full_marks(scratch):
-    record = grade(scratch, solution(), "solution")
+def bug() -> tuple[dict, str]:
+    """The example bug's header (key: value) and its text."""
+    text = (TEMPLATE / "bug_example.py").read_text()
+    header = {key.strip(): value.strip() for key, value in
+              (line[1:].split(":", 1) for line in text.splitlines() if line.startswith("# "))}
+    return header, text
+
+
+@pytest.fixture(scope="module")
+def graded(scratch) -> dict:
+    """The solution, the released notebook and the bug, graded in one run of the scratch copy's
+    command (one grader start for the three): label -> record."""
+    header, text = bug()
+    notebooks = {"solution": solution(), "released": stripped(solution()),
+                 "buggy": replaced(solution(), header["replaces"], text)}
+    for label, notebook in notebooks.items():
+        path = scratch / "submissions" / label / f"{NAME}.ipynb"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(notebook))
+    out = scratch / "grades.json"
+    env = {**os.environ, "PYTHONPATH": str(scratch)}
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(scratch / "submissions"), "--exercise", NAME,
+                           "--json", str(out)], cwd=scratch, env=env, capture_output=True, text=True, timeout=600)
+    assert out.exists(), done.stderr
+    records = {Path(r["notebook"]).parent.name: r for r in json.loads(out.read_text())}
+    assert set(records) == set(notebooks), records.keys()
+    return records
+
+
+def test_the_template_solution_scores_full_marks(graded):
+    record = graded["solution"]
     assert record["status"] == "graded" and record["exercise"] == NAME, record
     assert record["max_score"] == 4 and record["score"] == 4, record["tests"]
 
 
-def test_the_released_template_scores_nothing(scratch):
-    record = grade(scratch, stripped(solution()), "released")
+def test_the_released_template_scores_nothing(graded):
+    record = graded["released"]
     assert record["max_score"] == 4 and record["score"] == 0, record["tests"]
 
 
-def test_the_template_bug_is_caught_where_its_header_says(scratch):
-    text = (TEMPLATE / "bug_example.py").read_text()
-    header = {key.strip(): value.strip() for key, value in
-              (line[1:].split(":", 1) for line in text.splitlines() if line.startswith("# "))}
+def test_the_template_bug_is_caught_where_its_header_says(graded):
+    header, _ = bug()
     caught_by = {name.strip() for name in header["caught by"].split(",")}
-    record = grade(scratch, replaced(solution(), header["replaces"], text), "buggy")
+    record = graded["buggy"]
     failed = [test["name"] for test in record["tests"] if test["score"] < test["max_score"]]
     assert record["score"] < 4
     # A record names a test by its docstring's first line (what the student reads).
