@@ -128,9 +128,9 @@ def browser(server, tmp_path_factory):
 
 # ---------------------------------------------------------------- every page, visited early
 
-# Visiting every page (once at 1280 px, then at each width in both colour modes) is most of this
-# module's time: it runs in an Early thread (conftest.py) as soon as the sites are built, while the
-# other tests run, with its own server and Chromium; the tests read what it found.
+# Visiting every page (at each width, in both colour modes) is most of this module's time: it runs
+# in an Early thread (conftest.py) as soon as the sites are built, while the other tests run, with
+# its own server and Chromium; the tests read what it found.
 EARLY_FIXTURE = "visits"
 EARLY_AFTER_SITES = True
 
@@ -142,46 +142,12 @@ def prepare_early(folder: Path) -> dict:
     if not (STUDENT / "index.html").exists() or chromium_path() is None:
         raise RuntimeError("the student site or Chromium is missing (the tests say which)")
     with serving(STUDENT) as base, chromium(base, folder / "chromium-profile") as opened:
-        return {"every_page": visit_every_page(opened, base), "widths": visit_at_widths(opened, base)}
+        return visit_every_page(opened, base)
 
 
 @pytest.fixture(scope="module")
 def visits() -> dict:
     return early(prepare_early)
-
-
-def visit_every_page(browser, server) -> dict:
-    """Each page at 1280 px: its problems (console errors, failed or blocked requests, images that
-    did not load, math not typeset, raw TeX), a screenshot in SCREENSHOTS."""
-    pages = html_pages(STUDENT)
-    if SCREENSHOTS.exists():
-        shutil.rmtree(SCREENSHOTS)
-    SCREENSHOTS.mkdir(parents=True)
-    report, typeset_pages = {}, 0
-    page = browser.page()
-    for path in pages:
-        name = path.relative_to(STUDENT).as_posix()
-        page.goto(server + name, wait_until="load")
-        broken_images = page.evaluate(SETTLE)
-        problems = browser.take_problems() + [f"image did not load: {src}" for src in broken_images]
-        math = page.locator(".math").count()
-        if math:
-            typeset_pages += 1
-            untypeset = page.evaluate("() => Array.from(document.querySelectorAll('.math'))"
-                                      ".filter(el => !el.querySelector('mjx-container')).length")
-            if untypeset:
-                problems.append(f"{untypeset} of {math} math elements not typeset")
-            if page.locator("mjx-merror").count():
-                problems.append("MathJax reported an error in a formula")
-        raw = RAW_TEX.findall(page.evaluate(TEXT_OUTSIDE_CODE))
-        if raw:
-            problems.append(f"raw TeX left on the page: {raw[:5]}")
-        page.screenshot(path=str(SCREENSHOTS / (name.replace("/", "__").removesuffix(".html") + ".png")), full_page=True)
-        if problems:
-            report[name] = problems
-    page.close()
-    return {"pages": [p.relative_to(STUDENT).as_posix() for p in pages], "report": report,
-            "typeset_pages": typeset_pages, "screenshots": len(list(SCREENSHOTS.glob("*.png")))}
 
 
 def test_every_page_loads_offline_without_errors_with_images_and_typeset_math(visits):
@@ -349,40 +315,74 @@ RUN_AXE = """async () => {
 WIDTHS, MODES = (390, 1280), ("light", "dark")
 
 
-def visit_at_widths(browser, server) -> dict:
-    """Every page of the site visited once per width, and checked there in both colour modes:
-    {width: {"overflow": {page: problems}, "axe": {mode: {page: violations}}, "problems": [...]}}.
-    The two tests below read it (one visit per page and width serves both)."""
-    results = {}
+def visit_every_page(browser, server) -> dict:
+    """Every page of the site, visited once per width and checked there in both colour modes; at
+    1280 px also what a reader would see go wrong: console errors, failed or blocked requests,
+    images that did not load, math not typeset, raw TeX (each page's problems), with a screenshot
+    in SCREENSHOTS (at 390 px too, as phone-*.png). The tests below read it:
+    {"every_page": {"pages", "report": {page: problems}, "typeset_pages", "screenshots"},
+     "widths": {width: {"overflow": {page: problems}, "axe": {mode: {page: violations}}, "problems"}}}."""
+    pages = html_pages(STUDENT)
+    if SCREENSHOTS.exists():
+        shutil.rmtree(SCREENSHOTS)
+    SCREENSHOTS.mkdir(parents=True)
+    report, typeset_pages, results = {}, 0, {}
     for width in WIDTHS:
         found = results[width] = {"overflow": {}, "axe": {mode: {} for mode in MODES}}
         page = browser.page()
         page.set_viewport_size({"width": width, "height": 844})
-        for path in html_pages(STUDENT):
+        for path in pages:
             name = path.relative_to(STUDENT).as_posix()
+            shot = name.replace("/", "__").removesuffix(".html") + ".png"
             page.emulate_media(color_scheme="light")
             page.goto(server + name, wait_until="load")
-            page.evaluate(SETTLE)
+            broken_images = page.evaluate(SETTLE)
+            if width == 1280:
+                problems = page_problems(page, broken_images)
+                typeset_pages += page.locator(".math").count() > 0
             overflow = page.evaluate(OVERFLOW)
-            if width == 390:
-                page.screenshot(path=str(SCREENSHOTS / f"phone-{name.replace('/', '__').removesuffix('.html')}.png"),
-                                full_page=True)
+            page.screenshot(path=str(SCREENSHOTS / (shot if width == 1280 else f"phone-{shot}")), full_page=True)
             if overflow:
                 found["overflow"][name] = overflow
-            if not page.locator("article.bd-article").count():
-                continue
-            page.add_script_tag(content=axe_source())
-            for mode in MODES:
-                page.emulate_media(color_scheme=mode)
-                # the theme's own switch: its colour mode follows data-theme on <html>
-                page.evaluate(f"() => {{ document.documentElement.dataset.theme = '{mode}'; "
-                              f"document.documentElement.dataset.mode = '{mode}'; }}")
-                violations = page.evaluate(RUN_AXE)
-                if violations:
-                    found["axe"][mode][name] = violations
+            if page.locator("article.bd-article").count():
+                page.add_script_tag(content=axe_source())
+                for mode in MODES:
+                    page.emulate_media(color_scheme=mode)
+                    # the theme's own switch: its colour mode follows data-theme on <html>
+                    page.evaluate(f"() => {{ document.documentElement.dataset.theme = '{mode}'; "
+                                  f"document.documentElement.dataset.mode = '{mode}'; }}")
+                    violations = page.evaluate(RUN_AXE)
+                    if violations:
+                        found["axe"][mode][name] = violations
+            if width == 1280:
+                problems += browser.take_problems()
+                if problems:
+                    report[name] = problems
         page.close()
         found["problems"] = browser.take_problems()
-    return results
+    names = [p.relative_to(STUDENT).as_posix() for p in pages]
+    return {"every_page": {"pages": names, "report": report, "typeset_pages": typeset_pages,
+                           "screenshots": sum((SCREENSHOTS / (n.replace("/", "__").removesuffix(".html") + ".png")).exists()
+                                              for n in names)},
+            "widths": results}
+
+
+def page_problems(page, broken_images) -> list[str]:
+    """What went wrong on the page just loaded (and settled): its console errors and failed
+    requests so far, images that did not load, math not typeset, raw TeX left in the text."""
+    problems = [f"image did not load: {src}" for src in broken_images]
+    math = page.locator(".math").count()
+    if math:
+        untypeset = page.evaluate("() => Array.from(document.querySelectorAll('.math'))"
+                                  ".filter(el => !el.querySelector('mjx-container')).length")
+        if untypeset:
+            problems.append(f"{untypeset} of {math} math elements not typeset")
+        if page.locator("mjx-merror").count():
+            problems.append("MathJax reported an error in a formula")
+    raw = RAW_TEX.findall(page.evaluate(TEXT_OUTSIDE_CODE))
+    if raw:
+        problems.append(f"raw TeX left on the page: {raw[:5]}")
+    return problems
 
 
 @pytest.mark.parametrize("width", WIDTHS)
