@@ -265,12 +265,15 @@ def word2vec_corpus(sotu: bool = True) -> list[list[str]]:
 
 
 def _benchmark_file(name: str) -> Path:
-    try:
-        from gensim.test.utils import datapath
-    except ImportError as e:
+    # gensim.test.utils.datapath(name), found without importing gensim (seconds: scipy and more)
+    import importlib.util
+    spec = importlib.util.find_spec("gensim")
+    if spec is None or not spec.submodule_search_locations:
         raise DataError("the word benchmarks come with gensim: pip install gensim==4.4.0 "
-                        "(it is in requirements.txt)") from e
-    p = Path(datapath(name))
+                        "(it is in requirements.txt)")
+    p = Path(next(iter(spec.submodule_search_locations))) / "test" / "test_data" / name
+    if not p.is_file():
+        raise DataError(f"{p} is missing: the word benchmarks come with gensim 4.4.0 (pip install gensim==4.4.0)")
     if sha256(p.read_bytes()) != BENCHMARK_SHA256[name]:
         raise DataError(f"{p} is not the file recorded for gensim 4.4.0")
     return p
