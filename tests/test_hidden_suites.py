@@ -1,7 +1,7 @@
 """The hidden suites (autograder/suites/<exercise>/) checked against known notebooks:
 
 (a) each solution notebook scores full marks;
-(b) the solution with every solution region stripped, as nbgrader releases it, scores 0;
+(b) the released exercise (the solution with every solution region stripped by nbgrader) scores 0;
 (c) each deliberately wrong cell in tests/buggy/<exercise>/<bug>.py loses points in the tests
     of its own task, at least in the tests its header names (graded with its task's tests only,
     less the slow ones of SLOW_TESTS its header does not name);
@@ -27,14 +27,13 @@ from __future__ import annotations
 import ast
 import copy
 import json
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from autograder.exercises import discover
+from autograder.exercises import discover, released_path
 from autograder.grading import resolve_devices
 
 REPO = Path(__file__).resolve().parents[1]
@@ -116,20 +115,6 @@ def with_cell(nb: dict, grade_id: str, source: str) -> dict | None:
     if len(cells) != 1:
         return None
     cells[0]["source"] = source
-    return nb
-
-
-SOLUTION_REGION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*$",
-                             re.MULTILINE | re.DOTALL)
-
-
-def strip_solutions(nb: dict) -> dict:
-    """What nbgrader's ClearSolutions does to code cells."""
-    nb = copy.deepcopy(nb)
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "code":
-            cell["source"] = SOLUTION_REGION.sub(
-                lambda m: f"{m[1]}# YOUR CODE HERE\n{m[1]}raise NotImplementedError()", cell_source(cell))
     return nb
 
 
@@ -241,8 +226,6 @@ def submit_gradings(gradings) -> Records:
             changed = with_cell(nb, bug.replaces, bug.path.read_text())
             nb = nb if changed is None else changed   # a bad header fails test_bug_files_are_well_formed
         specs.append((("together", ex), write(f"{ex}-together.ipynb", nb), SLOW_TASKS[ex], ()))
-    for ex in EXERCISES:
-        specs.append((("stripped", ex), write(f"{ex}-stripped.ipynb", strip_solutions(load(ex))), None, ()))
     for bug in BUGS:
         nb = with_cell(load(bug.exercise), bug.replaces, bug.path.read_text())
         if nb is not None and catchable(bug):
@@ -311,8 +294,10 @@ def test_left_out_hidden_tests_do_not_run(gradings):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("exercise", EXERCISES)
-def test_stripped_solution_scores_zero(graded, gradings, exercise):
-    record = graded[("stripped", exercise)]
+def test_stripped_solution_scores_zero(gradings, exercise):
+    """The released exercise (nbgrader's copy of the solution with its solution regions stripped:
+    test_exercises.py checks it is exactly that) scores nothing."""
+    record = gradings.record(released_path(exercise, REPO))
     assert record["status"] == "graded", record["messages"]
     assert record["max_score"] == gradings.record(solution_path(exercise))["max_score"]
     passed = [t for t in record["tests"] if t["score"] > 0]
