@@ -92,10 +92,19 @@ def pytest_addoption(parser):
                           "starts; the tests that read them run last and wait for the build (`make test`)")
 
 
+def waits_for_a_batch(item) -> bool:
+    """The test reads its module's batch of shared gradings (the `graded` fixture of a module with
+    `submit_gradings`): the last work the grading processes do."""
+    return "graded" in getattr(item, "fixturenames", ()) and hasattr(getattr(item, "module", None), "submit_gradings")
+
+
 def pytest_collection_modifyitems(config, items):
-    """The tests that read a built site run last (in their usual order), so that with --build-sites
-    the other tests run while the sites build."""
-    items[:] = sorted(items, key=lambda item: item.get_closest_marker("site") is not None)   # stable
+    """The tests that read a built site run last, so that with --build-sites the other tests run
+    while the sites build; before them, the tests that wait for the grading processes' module
+    batches, so that the tests that need neither run while those gradings go on (each group in its
+    usual order)."""
+    items[:] = sorted(items, key=lambda item: (item.get_closest_marker("site") is not None,
+                                               waits_for_a_batch(item)))   # stable
 
 
 class SiteBuild:
