@@ -333,7 +333,7 @@ def visit_every_page(browser, server) -> dict:
         page.set_viewport_size({"width": width, "height": 844})
         for path in pages:
             name = path.relative_to(STUDENT).as_posix()
-            shot = name.replace("/", "__").removesuffix(".html") + ".png"
+            shot = screenshot_name(name)
             page.emulate_media(color_scheme="light")
             page.goto(server + name, wait_until="load")
             broken_images = page.evaluate(SETTLE)
@@ -362,14 +362,18 @@ def visit_every_page(browser, server) -> dict:
         found["problems"] = browser.take_problems()
     names = [p.relative_to(STUDENT).as_posix() for p in pages]
     return {"every_page": {"pages": names, "report": report, "typeset_pages": typeset_pages,
-                           "screenshots": sum((SCREENSHOTS / (n.replace("/", "__").removesuffix(".html") + ".png")).exists()
-                                              for n in names)},
+                           "screenshots": sum((SCREENSHOTS / screenshot_name(n)).exists() for n in names)},
             "widths": results}
 
 
+def screenshot_name(page: str) -> str:
+    """The file in SCREENSHOTS of a page's 1280 px screenshot (phone-<it> at 390 px)."""
+    return page.replace("/", "__").removesuffix(".html") + ".png"
+
+
 def page_problems(page, broken_images) -> list[str]:
-    """What went wrong on the page just loaded (and settled): its console errors and failed
-    requests so far, images that did not load, math not typeset, raw TeX left in the text."""
+    """What went wrong in the page just loaded and settled, as its text shows it: images that did
+    not load, math not typeset, raw TeX left (console errors and failed requests: Browser)."""
     problems = [f"image did not load: {src}" for src in broken_images]
     math = page.locator(".math").count()
     if math:
