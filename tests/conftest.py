@@ -350,7 +350,9 @@ def pytest_collection_finish(session):
     modules = {item.module for item in session.items if hasattr(getattr(item, "module", None), "prepare_early")
                and item.module.EARLY_FIXTURE in getattr(item, "fixturenames", ())}
     for module in sorted(modules, key=lambda m: m.__name__):
-        _session.setdefault("early", Early()).submit(module.prepare_early, getattr(module, "EARLY_AFTER_SITES", False))
+        if "early" not in _session:     # one Early: each makes a temporary folder and two thread pools
+            _session["early"] = Early()
+        _session["early"].submit(module.prepare_early, getattr(module, "EARLY_AFTER_SITES", False))
 
 
 def pytest_sessionfinish(session):
