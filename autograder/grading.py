@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import sys
 import traceback
 import zlib
-from contextlib import redirect_stderr, redirect_stdout
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import numpy as np
@@ -190,6 +191,24 @@ def grade_safely(path, devices: list[str], limits: Limits | None = None, **optio
                                   "(the traceback is on the grader's standard error)", options.get("expected"))
 
 
+@contextmanager
+def hermetic_pytest():
+    """The hidden suite runs the same whatever pytest set-up surrounds the grader. pytest reads
+    PYTEST_ADDOPTS (options: -x would stop at the first lost point, -k could select nothing),
+    PYTEST_PLUGINS (plugins that may rewrite outcomes), and loads every plugin installed beside it
+    (pytest-randomly reorders, pytest-timeout reads PYTEST_TIMEOUT, xdist...). While a suite runs,
+    none of the PYTEST_* variables is seen and no plugin is loaded but ours; the configuration file
+    is none (`-c os.devnull` in grade_notebook), not a pytest.ini or pyproject.toml found above the
+    suites."""
+    saved = {name: os.environ.pop(name) for name in list(os.environ) if name.startswith("PYTEST_")}
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        yield
+    finally:
+        del os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"]
+        os.environ.update(saved)
+
+
 def grade_notebook(path, devices: list[str], limits: Limits | None = None, tasks=None, *,
                    expected: str | None = None, expected_from: str = "the instructor",
                    budget: float | None = BUDGET, data: bytes | None = None, leave_out=()) -> GradeRecord:
@@ -209,12 +228,12 @@ def grade_notebook(path, devices: list[str], limits: Limits | None = None, tasks
         return GradeRecord.error(path, safe_text(e, 2000), expected)
     student = Student(nb.code_to_run(), devices, limits, budget)
     plugin = GradingPlugin(student, devices, frozenset(tasks) if tasks is not None else None)
-    args = [str(suite_dir(exercise)), "-q", "-p", "no:cacheprovider", "--import-mode=importlib",
-            "-p", "no:randomly", "--rootdir", str(SUITES), "-o", "python_files=test_*.py", "--timeout=0",
+    args = [str(suite_dir(exercise)), "-q", "-c", os.devnull, "-p", "no:cacheprovider", "--import-mode=importlib",
+            "--rootdir", str(SUITES), "-o", "python_files=test_*.py",
             "-W", "ignore::pytest.PytestAssertRewriteWarning", *(f"--deselect={node}" for node in leave_out)]
     sink = io.StringIO()
     try:
-        with redirect_stdout(sink), redirect_stderr(sink):
+        with redirect_stdout(sink), redirect_stderr(sink), hermetic_pytest():
             code = pytest.main(args, plugins=[plugin])
         report = student.load_report
     finally:

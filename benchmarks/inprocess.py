@@ -8,13 +8,14 @@ here, outside the grader's package, for that reason.
 from __future__ import annotations
 
 import io
+import os
 from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
 
 from autograder.inside import protocol
 from autograder.exercises import suite_dir
-from autograder.grading import GradingPlugin
+from autograder.grading import GradingPlugin, hermetic_pytest
 from autograder.sandbox import StudentRaised, reply_hook
 
 
@@ -152,9 +153,9 @@ def run_task(namespace: dict, exercise: str, task: str, devices=("cpu",)) -> flo
     test and returns the points earned (nbgrader reads the cell's last value)."""
     plugin = GradingPlugin(InProcessStudent(namespace), list(devices))
     sink = io.StringIO()
-    with redirect_stdout(sink), redirect_stderr(sink):
-        pytest.main([str(suite_dir(exercise)), "-q", "-p", "no:cacheprovider", "--import-mode=importlib",
-                     "-o", "python_files=test_*.py"], plugins=[plugin, _TaskFilter(task)])
+    with redirect_stdout(sink), redirect_stderr(sink), hermetic_pytest():
+        pytest.main([str(suite_dir(exercise)), "-q", "-c", os.devnull, "-p", "no:cacheprovider",
+                     "--import-mode=importlib", "-o", "python_files=test_*.py"], plugins=[plugin, _TaskFilter(task)])
     for t in plugin.results:      # results.TestResult
         print(f"{'✓' if t.passed else '✗'} {t.name}")
     return float(sum(t.score for t in plugin.results))

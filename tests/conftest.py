@@ -42,10 +42,12 @@ def exercise(name: str) -> Path:
     return released_path(name, REPO)
 
 
-def run_grader(*args, timeout=900) -> subprocess.CompletedProcess:
-    """The instructor's command, as a separate process (the grader is installed in the environment)."""
+def run_grader(*args, timeout=900, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The instructor's command, as a separate process (the grader is installed in the environment);
+    `env`: variables added to this one's environment."""
     return subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], cwd=REPO,
-                          capture_output=True, text=True, timeout=timeout)
+                          capture_output=True, text=True, timeout=timeout,
+                          env=None if env is None else {**os.environ, **env})
 
 
 def load_json(path: Path):

@@ -28,9 +28,34 @@ EARLY_FIXTURE = "batch"
 BATCH_SOLUTIONS = [e for e in EXERCISES if e[:2] in ("01", "02", "03")]
 
 
+# A pytest set-up around the grader that would change every grade if the hidden suites saw it: a
+# plugin that passes every test and leaves a mark when it is loaded, asked for by PYTEST_PLUGINS and
+# PYTEST_ADDOPTS, which also stop at the first failure and deselect every test; a timeout of a
+# millisecond for pytest-timeout (installed here). The batch is graded in it (grading.hermetic_pytest).
+PASS_EVERYTHING = """
+from pathlib import Path
+import pytest
+
+Path(__file__).with_name("plugin-was-loaded").write_text("yes")
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    outcome.get_result().outcome = "passed"
+"""
+
+
+def hostile_pytest_environment(folder: Path) -> dict:
+    folder.mkdir()
+    (folder / "pass_everything.py").write_text(PASS_EVERYTHING)
+    return {"PYTHONPATH": str(folder), "PYTEST_PLUGINS": "pass_everything",
+            "PYTEST_ADDOPTS": "-p pass_everything -x -k no_test_has_this_name", "PYTEST_TIMEOUT": "0.001"}
+
+
 def prepare_early(root: Path):
     """One batch: the quick solutions, every exercise, and broken submissions (started with the
-    session: conftest.py, Early)."""
+    session: conftest.py, Early), graded in a hostile pytest set-up (hostile_pytest_environment).
+    Returns the command's result, the records by notebook, and the plugin's folder."""
     d = root / "submissions"
     d.mkdir()
     for name, cells in BROKEN.items():
@@ -38,11 +63,13 @@ def prepare_early(root: Path):
     (d / "not-json.ipynb").write_text('{"cells": [')  # more in test_malformed_corpus.py
     paths = [solution(e) for e in BATCH_SOLUTIONS] + [exercise(e) for e in EXERCISES] + [d]
     out = d / "results" / "grades.json"
-    done = run_grader("grade", *paths, "--device", "cpu", "--jobs", "2", "--json", out, "--load-timeout", "20")
+    plugins = root / "pytest-plugins"
+    done = run_grader("grade", *paths, "--device", "cpu", "--jobs", "2", "--json", out, "--load-timeout", "20",
+                      env=hostile_pytest_environment(plugins))
     records = {str(Path(r["notebook"]).relative_to(d)) if r["notebook"].startswith(str(d)) else r["notebook"]: r
                for r in load_json(out)}
     assert len(records) == len(BROKEN) + 1 + len(BATCH_SOLUTIONS) + len(EXERCISES)
-    return done, records
+    return done, records, plugins
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +79,7 @@ def batch():
 
 @pytest.mark.slow
 def test_solutions_full_marks_exercises_zero(batch, gradings):
-    _, records = batch
+    _, records, _ = batch
     assert BATCH_SOLUTIONS
     for name in EXERCISES:
         sol = records[str(solution(name))] if name in BATCH_SOLUTIONS else gradings.record(solution(name))
@@ -63,8 +90,21 @@ def test_solutions_full_marks_exercises_zero(batch, gradings):
 
 
 @pytest.mark.slow
+def test_the_pytest_set_up_around_the_grader_changes_no_grade(batch, gradings):
+    """The batch ran with PYTEST_PLUGINS, PYTEST_ADDOPTS and PYTEST_TIMEOUT set to change every grade
+    (hostile_pytest_environment): the plugin was never loaded, and every record of a solution or an
+    exercise is the one the session's own gradings give, test for test."""
+    _, records, plugins = batch
+    assert (plugins / "pass_everything.py").is_file() and not (plugins / "plugin-was-loaded").exists()
+    for path in [solution(e) for e in BATCH_SOLUTIONS] + [exercise(e) for e in EXERCISES]:
+        ours = gradings.record(path)
+        assert [(t["name"], t["score"]) for t in records[str(path)]["tests"]] == \
+               [(t["name"], t["score"]) for t in ours["tests"]], path
+
+
+@pytest.mark.slow
 def test_an_untouched_exercise_is_told_it_is_not_implemented_yet(batch):
-    _, records = batch
+    _, records, _ = batch
     for name in EXERCISES:
         outputs = [t["output"] for t in records[str(exercise(name))]["tests"]]
         assert any("is not implemented yet" in o for o in outputs), (name, outputs[:3])
@@ -82,7 +122,7 @@ def test_record_fields_follow_gradescope(batch):
 
 @pytest.mark.slow
 def test_broken_submissions_lose_only_what_they_break(batch):
-    _, records = batch
+    _, records, _ = batch
     exited = records["exits-while-loading.ipynb"]
     assert exited["score"] == 0 and "ended" in exited["tests"][0]["output"]
     broken = records["syntax-error.ipynb"]
@@ -93,7 +133,7 @@ def test_broken_submissions_lose_only_what_they_break(batch):
 
 @pytest.mark.slow
 def test_exit_status_says_whether_every_submission_was_graded(batch):
-    done, records = batch
+    done, records, _ = batch
     assert records["not-json.ipynb"]["status"] == "error"
     assert done.returncode == 1 and "not graded" in done.stdout
 
