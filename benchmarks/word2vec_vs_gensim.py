@@ -1,14 +1,17 @@
 """Our skip-gram (embedding_course/word2vec.py) against gensim 4.4.0's Word2Vec, on the same corpus with the
 same hyperparameters and the same number of threads, plus GloVe 6B 50-d for reference.
 
-    .venv/bin/python benchmarks/word2vec_vs_gensim.py [--epochs 5] [--threads 2] [--repeats 2]
+    .venv/bin/python benchmarks/word2vec_vs_gensim.py [--epochs 5] [--threads 2] [--repeats 3]
 
 The two trainers run alternately `--repeats` times each (so that a change of load on the machine
-hits both); the table keeps each one's fastest time and the mean scores over its runs (the scores
-move by about 0.01 from run to run: the threads race). Where a GPU is
-present, our batched torch engine also runs on it. Writes benchmarks/word2vec_vs_gensim.json
-(committed; chapter 5 shows it). Run on demand, not part of `make test`: it takes several minutes.
-Needs `make data` first.
+hits both); the table keeps each one's fastest time and the mean scores over its runs, with every
+run's figures (the scores move by about 0.01 from run to run: the threads race). Then the scaling:
+one epoch of each trainer with 1 and 2 threads, and on Brown and on the State of the Union addresses
+alone and together (`--repeats` alternating runs each, the fastest kept). Where a GPU is present,
+our batched torch engine also runs on it (words per second on the device, and its scores after the
+same epochs); on a CPU that engine is a correctness test (tests/test_word2vec.py), not timed here.
+Writes benchmarks/word2vec_vs_gensim.json (committed; chapter 5 shows it). Run on demand, not
+part of `make test`: it takes several minutes. Needs `make data` first.
 """
 from __future__ import annotations
 
@@ -34,7 +37,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--repeats", type=int, default=2)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--no-scaling", action="store_true", help="leave out the scaling runs")
     ap.add_argument("--out", type=Path, default=HERE / "word2vec_vs_gensim.json")
     ap.add_argument("--note", default="")
     args = ap.parse_args()
@@ -92,6 +96,7 @@ def main() -> int:
         results["ours_gpu"] = {"seconds": seconds, "words_per_second": hp["epochs"] * len(ids) / seconds,
                                **w2v.evaluate(vectors, words, bench)}
     print("gensim", results["gensim"], "\nours", results["ours"], flush=True)
+    scaling = [] if args.no_scaling else measure_scaling(hp, args.repeats)
 
     results["glove_6b_50d"] = w2v.evaluate(glove_vectors, glove_words, bench)
     print("glove", results["glove_6b_50d"], flush=True)
@@ -125,11 +130,45 @@ def main() -> int:
                       "words are among those of every model (counts in *_pairs, analogy_questions)",
         "results": results,
         "ratios": ratios,
+        "scaling": scaling,
         "note": args.note,
     }
     args.out.write_text(json.dumps(out, indent=2) + "\n")
     print(f"wrote {args.out}")
     return 0
+
+
+def measure_scaling(hp: dict, repeats: int) -> list[dict]:
+    """Words per second of one epoch of each trainer, with 1 and 2 threads on the whole corpus and
+    with 2 threads on each corpus alone: the trainers alternate, `repeats` runs each, fastest kept."""
+    from gensim.models import Word2Vec
+    corpora = {"brown": coursedata.brown_sentences(), "sotu": coursedata.sotu_sentences()}
+    corpora["brown+sotu"] = corpora["brown"] + corpora["sotu"]
+    settings = [("brown+sotu", 1), ("brown+sotu", 2), ("brown", 2), ("sotu", 2)]
+    rows = []
+    for corpus, threads in settings:
+        sentences = corpora[corpus]
+        vocab = w2v.build_vocab(sentences, hp["min_count"])
+        ids, sid = w2v.encode(sentences, vocab)
+        one = {**hp, "epochs": 1, "threads": threads}
+        seconds = {"gensim": [], "ours": []}
+        for _ in range(repeats):
+            model = Word2Vec(vector_size=one["dim"], window=one["window"], negative=one["negative"],
+                             min_count=one["min_count"], sample=one["sample"], alpha=one["alpha"],
+                             min_alpha=one["min_alpha"], sg=1, hs=0, workers=threads, seed=0)
+            model.build_vocab(sentences)
+            start = time.perf_counter()
+            model.train(sentences, total_examples=len(sentences), epochs=1)
+            seconds["gensim"].append(time.perf_counter() - start)
+            seconds["ours"].append(w2v.SGNS(**one, progress=False).fit(vocab=vocab, ids=ids, sid=sid).seconds)
+        row = {"corpus": corpus, "threads": threads, "tokens_in_vocabulary": int(len(ids)),
+               **{f"{name}_seconds": s for name, s in seconds.items()},
+               **{f"{name}_words_per_second": len(ids) / min(s) for name, s in seconds.items()}}
+        row["speed_ours_over_gensim"] = row["ours_words_per_second"] / row["gensim_words_per_second"]
+        print(f"scaling {corpus}, {threads} thread(s): ours {row['ours_words_per_second']:,.0f} words/s, "
+              f"gensim {row['gensim_words_per_second']:,.0f}", flush=True)
+        rows.append(row)
+    return rows
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """The course's word2vec trainer (embedding_course/word2vec.py): both engines learn, the pieces follow word2vec."""
 import numpy as np
 import pytest
+import torch
 
 from embedding_course import word2vec as w2v
 
@@ -11,7 +12,7 @@ def planted_sentences(seed=0, groups=4, size=8, sentences=1500, length=12):
     return [[f"g{g}w{w}" for w in rng.integers(0, size, length)] for g in rng.integers(0, groups, sentences)]
 
 
-# The numba engine (the CPU default) compiles word2vec.c's loop first: about 20 s, once per clone.
+# The numba engine (the CPU default) compiles word2vec.c's loop first: a few seconds, once per clone.
 @pytest.mark.parametrize("engine", [pytest.param("numba", marks=pytest.mark.slow), "torch"])
 def test_both_engines_put_words_of_a_group_together(engine):
     model = w2v.SGNS(dim=16, window=3, epochs=3, sample=1.0, alpha=0.05, engine=engine, batch=256,
@@ -31,12 +32,25 @@ def test_one_thread_reproduces_bit_for_bit():
     assert np.array_equal(*runs)
 
 
-def test_noise_table_follows_counts_to_the_075():
-    counts = np.array([1000, 100, 10, 1])
-    table = w2v.noise_table(counts, 1_000_000)
-    share = np.bincount(table, minlength=4) / len(table)
+@pytest.mark.parametrize("counts", [np.array([1000, 100, 10, 1]), np.array([5]),
+                                    np.random.default_rng(0).zipf(1.3, size=20_000).clip(5, 10 ** 7)])
+def test_alias_table_draws_counts_to_the_075(counts):
+    accept, alias = w2v.alias_table(counts)
+    assert accept.dtype == np.uint32 and alias.dtype == np.int32 and len(accept) == len(alias) == len(counts)
+    assert (accept <= 2 ** 24).all() and ((0 <= alias) & (alias < len(counts))).all()
     expected = counts ** 0.75 / (counts ** 0.75).sum()
-    assert np.allclose(share, expected, atol=2e-6)
+    # each slot's keep probability is rounded to 2^-24: at most 2^-25 / V off per slot
+    assert np.allclose(w2v.alias_probabilities(accept, alias), expected, rtol=1e-6, atol=2 ** -24 / len(counts))
+
+
+def test_the_torch_engines_noise_words_follow_the_alias_table():
+    """The batched engine's draw, counted: 200,000 noise words from 4 words."""
+    counts = np.array([1000, 100, 10, 1])
+    accept, alias = (torch.from_numpy(a.astype(np.int64)) for a in w2v.alias_table(counts))
+    drawn = w2v.alias_draw(accept, alias, (200_000,), torch.Generator().manual_seed(0))
+    share = np.bincount(drawn.numpy(), minlength=4) / 200_000
+    expected = counts ** 0.75 / (counts ** 0.75).sum()
+    assert np.abs(share - expected).max() < 0.005, (share, expected)
 
 
 def test_epoch_pairs_stay_in_their_sentence():
