@@ -126,12 +126,14 @@ def code_tokens(source: str) -> list[str]:
 
 
 def notebook_fingerprint(path: Path) -> str:
-    """SHA-256 of what grading a notebook can depend on: each cell's type and nbgrader metadata,
-    and its code without comments or blank lines. Prose, comments and outputs change no mutant's
-    outcome, so editing them does not call for a rerun."""
+    """SHA-256 of what grading a notebook can depend on: each code cell and each cell nbgrader
+    knows (its type and nbgrader metadata), with the code without comments or blank lines. Prose
+    (markdown cells nbgrader does not grade: objectives, hints, references), comments and outputs
+    change no mutant's outcome, so adding or editing them does not call for a rerun."""
     cells = json.loads(Path(path).read_text())["cells"]
     kept = [[c.get("cell_type"), c.get("metadata", {}).get("nbgrader"),
-             code_tokens("".join(c.get("source", ""))) if c.get("cell_type") == "code" else None] for c in cells]
+             code_tokens("".join(c.get("source", ""))) if c.get("cell_type") == "code" else None] for c in cells
+            if c.get("cell_type") == "code" or c.get("metadata", {}).get("nbgrader")]
     return hashlib.sha256(json.dumps(kept, sort_keys=True).encode()).hexdigest()
 
 

@@ -281,17 +281,23 @@ def test_results_are_fresh(results):
 
 def test_fingerprint_ignores_prose_comments_and_outputs_not_code_or_points(tmp_path):
     """What FRESHNESS compares: a notebook's code and nbgrader metadata, not its prose or comments."""
-    def nb(code, markdown="Task 1.", points=2, outputs=()):
+    def nb(code, markdown="Task 1.", points=2, outputs=(), more=()):
         path = tmp_path / "nb.ipynb"
         path.write_text(json.dumps({"cells": [
-            {"cell_type": "markdown", "metadata": {}, "source": markdown},
+            {"cell_type": "markdown", "metadata": {}, "source": markdown}, *more,
             {"cell_type": "code", "metadata": {"nbgrader": {"grade_id": "tests-a", "grade": True, "points": points}},
              "source": code, "outputs": list(outputs), "execution_count": None}]}))
         return mutation.notebook_fingerprint(path)
     base = nb("x = f(1)\nassert x == 2\n")
+    hint = {"cell_type": "markdown", "metadata": {}, "source": "<details><summary>Hint</summary>...</details>"}
+    answer = {"cell_type": "markdown", "source": "Your answer",
+              "metadata": {"nbgrader": {"grade_id": "q1", "grade": True, "solution": True, "points": 1}}}
+    code = {"cell_type": "code", "metadata": {}, "source": "y = 1", "outputs": [], "execution_count": None}
     assert base == nb("x = f(1)  # why\n\n# a note\nassert x == 2") == nb("x = f(1)\nassert x == 2\n", "Task one.") \
-        == nb("x = f(1)\nassert x == 2\n", outputs=[{"output_type": "stream", "name": "stdout", "text": "2"}])
+        == nb("x = f(1)\nassert x == 2\n", outputs=[{"output_type": "stream", "name": "stdout", "text": "2"}]) \
+        == nb("x = f(1)\nassert x == 2\n", more=[hint])
     assert base != nb("x = f(1)\nassert x == 3\n") and base != nb("x = f(1)\nassert x == 2\n", points=3)
+    assert base != nb("x = f(1)\nassert x == 2\n", more=[answer]) and base != nb("x = f(1)\nassert x == 2\n", more=[code])
     assert base != nb("x = f(1)\nif x:\n    assert x == 2\n") and base != nb("x = f(1)\nassert x == '# 2'\n")
 
 
