@@ -153,3 +153,61 @@ def test_every_figure_has_real_alt_text(name):
         alt = (img.get("alt") or "").strip()
         assert len(alt.split()) >= 6 and not re.search(r"\.(png|jpe?g|svg)\b|_images/", alt), \
             f"{name}: a figure's alt text is {alt!r}"
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_every_chapter_opens_with_its_objectives_and_time(name):
+    """The first thing under a chapter's title: what the reader will be able to do, and how long it takes."""
+    article = page(name).select_one("article")
+    box = article.select_one("div.admonition")
+    assert box and box.select_one(".admonition-title").get_text(strip=True) == "In this chapter", name
+    assert len(box.select("li")) >= 3 and re.search(r"Time\.\s+About \d+ minutes to read", box.get_text()), name
+    html = str(article)
+    assert html.index("In this chapter") < html.index("<h2"), f"{name}: the objectives come after a section"
+
+
+def cited_keys(name) -> set[str]:
+    source = (REPO / "book" / f"{name}.md").read_text()
+    return {key.strip() for group in re.findall(r"\{footcite(?::[tp])?\}`([^`]+)`", source) for key in group.split(",")}
+
+
+BIB_KEYS = re.findall(r"^@\w+\{([^,\s]+),", (REPO / "book" / "references.bib").read_text(), re.M)
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_every_chapter_ends_with_its_references_from_the_bibliography(name):
+    """Each key a chapter cites ({footcite}) is a footnote with its full entry at the page's end; none is
+    left as raw text (MyST's own footnote check is off: _config.yml)."""
+    soup = page(name)
+    keys = cited_keys(name)
+    assert keys and keys <= set(BIB_KEYS), keys - set(BIB_KEYS)
+    notes = {note["id"].removeprefix("footcite-"): note.get_text(" ", strip=True)
+             for note in soup.select('aside.footnote[id^="footcite-"]')}
+    # sphinxcontrib-bibtex writes a key's underscores as hyphens in the footnote's id
+    assert set(notes) == {k.replace("_", "-") for k in keys}, (name, set(notes))
+    assert all(len(text.split()) >= 4 for text in notes.values()), notes
+    assert len(soup.select('section#references a.footnote-reference[href^="#footcite-"]')) >= len(keys)
+    assert "footcite" not in soup.select_one("article").get_text()
+
+
+def test_the_bibliography_page_lists_every_entry_once():
+    entries = page("bibliography").select('div.citation[role="doc-biblioentry"]')
+    assert len(BIB_KEYS) == len(set(BIB_KEYS)) == len(entries) >= 20
+    assert not page("bibliography").select(".problematic, .system-message")
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_every_chapter_shows_its_exercise_hints_collapsed(name):
+    """The chapter's page shows the hints of its exercise notebook (the same text), each in a closed
+    <details> titled with its task; they come from the released exercise, never from a solution."""
+    cells = json.loads(exercise(name).read_text())["cells"]
+    def plain(text):       # markdown and its rendering compared as words: no code or emphasis marks
+        return re.sub(r"\s+", " ", re.sub(r"[`*]", "", text)).strip()
+    in_notebook = [plain(text) for cell in cells if cell["metadata"].get("hint")
+                   for text in re.findall(r"</summary>\s*(.*?)\s*</details>", "".join(cell["source"]), re.S)]
+    shown = page(name).select("details.exercise-hint")
+    assert len(shown) == len(in_notebook) >= 4, (name, len(shown), len(in_notebook))
+    for block, text in zip(shown, in_notebook):
+        assert not block.has_attr("open") and block.select_one("summary").get_text().startswith("Task ")
+        body = plain("".join(p.get_text() for p in block.find_all(recursive=False) if p.name != "summary"))
+        assert body == text, (name, body, text)

@@ -42,6 +42,35 @@ def test_exercises_are_what_nbgrader_generates(tmp_path):
 
 
 @pytest.mark.parametrize("name", EXERCISES)
+def test_every_exercise_opens_with_its_objectives_and_time(name):
+    """The learner sees first what the exercise teaches and how long it takes (its first cell)."""
+    first = json.loads(exercise(name).read_text())["cells"][0]
+    text = "".join(first["source"])
+    assert first["cell_type"] == "markdown" and text.startswith("# Exercise ")
+    objectives = text.split("**Learning objectives.**", 1)[1].split("**Time.**", 1)
+    assert len(re.findall(r"^- \S", objectives[0], re.M)) >= 3, text[:600]
+    assert re.match(r" About \d+(-\d+)? minutes", objectives[1]), text[:600]
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_every_task_has_hints_the_learner_opens_on_purpose(name):
+    """Before each task's solution cell: one or two hints, each collapsed (<details>), in a markdown
+    cell nbgrader does not grade, giving away no line of the solution."""
+    cells = json.loads(exercise(name).read_text())["cells"]
+    tasks = [i for i, c in enumerate(cells)
+             if c["metadata"].get("nbgrader", {}).get("grade_id", "").startswith("solution-")]
+    secret = solution_lines()
+    assert tasks
+    for i in tasks:
+        hint, text = cells[i - 1], "".join(cells[i - 1]["source"])
+        assert hint["cell_type"] == "markdown" and hint["metadata"].get("hint") and "nbgrader" not in hint["metadata"], \
+            (name, cells[i]["metadata"]["nbgrader"]["grade_id"])
+        opened = text.count("<details>")
+        assert 1 <= opened <= 2 and opened == text.count("</details>") == text.count("<summary>"), text
+        assert not [line for line in secret if line in text], text
+
+
+@pytest.mark.parametrize("name", EXERCISES)
 def test_notebooks_are_stored_without_outputs(name):
     for path in (solution(name), exercise(name)):
         for cell in code_cells(path):

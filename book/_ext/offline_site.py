@@ -5,7 +5,8 @@
   _config.yml (launch_buttons.thebe: false), so its scripts and stylesheet are left out.
 - pydata-sphinx-theme logs a console error on a first visit unless a default colour mode is set.
 
-A hidden code cell's toggle (myst-nb) is a <summary> whose aria-label, "Toggle hidden content",
+The bibliography page's list of entries loses a list role its entries do not fit (see
+citation_list_without_list_role). A hidden code cell's toggle (myst-nb) is a <summary> whose aria-label, "Toggle hidden content",
 hides its visible text ("Show code cell source") from screen readers (axe-core:
 label-content-name-mismatch): the label is dropped, so the visible text names it.
 
@@ -54,6 +55,15 @@ def name_toggles_by_their_text(app, pagename, templatename, context, doctree):
         context["body"] = context["body"].replace('<summary aria-label="Toggle hidden content">', "<summary>")
 
 
+def citation_list_without_list_role(app, pagename, templatename, context, doctree):
+    """The bibliography's entries are <div role="doc-biblioentry"> in a <div role="list">: a list whose
+    children are not list items (axe-core: aria-required-children). The container keeps its class
+    and loses the role; each entry keeps its own."""
+    if "body" in context:
+        context["body"] = context["body"].replace('<div role="list" class="citation-list">',
+                                                  '<div class="citation-list">')
+
+
 def default_mode(app, config):
     config.html_context.setdefault("default_mode", "light")   # pydata-sphinx-theme reads it from the context
 
@@ -63,4 +73,5 @@ def setup(app):
     app.connect("html-page-context", drop_thebe, priority=900)
     app.connect("html-page-context", launch_the_exercise, priority=900)
     app.connect("html-page-context", name_toggles_by_their_text, priority=900)
+    app.connect("html-page-context", citation_list_without_list_role, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
