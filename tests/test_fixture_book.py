@@ -31,10 +31,11 @@ def make_book(root: Path, chapter: str) -> Path:
     shutil.copy(REPO / "_config.yml", root / "_config.yml")
     (root / "_toc.yml").write_text("format: jb-book\nroot: book/intro\nchapters:\n  - file: book/chapter\n")
     (root / "book").mkdir(exist_ok=True)
-    # The config's local Sphinx extension (sphinx.local_extensions) and its static files (the icon,
-    # the stylesheets) come with it.
+    # The config's local Sphinx extensions (sphinx.local_extensions), its bibliography (bibtex_bibfiles)
+    # and its static files (the icon, the stylesheets) come with it.
     shutil.copytree(REPO / "book" / "_ext", root / "book" / "_ext", dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO / "book" / "references.bib", root / "book" / "references.bib")
     shutil.copytree(REPO / "_static", root / "_static", dirs_exist_ok=True)
     (root / "book" / "intro.md").write_text("# Fixture\n\nA fixture book.\n")
     (root / "book" / "chapter.md").write_text(HEADER + chapter)

@@ -99,4 +99,7 @@ def test_every_chapter_ends_with_its_references(page):
     assert "\n## References\n" in text, f"{page.name} has no References section"
     tail = text.split("\n## References\n")[1]
     assert "\n## " not in tail, "References is the last section"
-    assert len(re.findall(r"^- \S", tail, re.MULTILINE)) >= 3, "at least three sources"
+    # sources are cited from book/references.bib ({footcite}) and listed in full by {footbibliography}
+    cited = {key.strip() for keys in re.findall(r"\{footcite(?::[tp])?\}`([^`]+)`", tail) for key in keys.split(",")}
+    assert len(cited) >= 3, f"at least three sources, cited: {sorted(cited)}"
+    assert "```{footbibliography}" in tail, "the references listed in full"
