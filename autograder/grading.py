@@ -199,7 +199,8 @@ def hermetic_pytest():
     (pytest-randomly reorders, pytest-timeout reads PYTEST_TIMEOUT, xdist...). While a suite runs,
     none of the PYTEST_* variables is seen and no plugin is loaded but ours; the configuration file
     is none (`-c os.devnull` in grade_notebook), not a pytest.ini or pyproject.toml found above the
-    suites."""
+    suites. It changes the process's environment for that time: a grading process grades in one
+    thread (the command's pool, the cluster's workers with --nthreads 1)."""
     saved = {name: os.environ.pop(name) for name in list(os.environ) if name.startswith("PYTEST_")}
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     try:
