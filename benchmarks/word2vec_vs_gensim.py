@@ -45,7 +45,6 @@ def main() -> int:
 
     import gensim
     import numba
-    from gensim.models import Word2Vec
 
     hp = dict(dim=100, window=5, negative=5, min_count=5, sample=1e-3, alpha=0.025,
               min_alpha=0.0001, epochs=args.epochs, threads=args.threads)
@@ -62,14 +61,7 @@ def main() -> int:
     results = {}
 
     def run_gensim():
-        # the vocabulary scan is outside the timing, so both times cover training only
-        model = Word2Vec(vector_size=hp["dim"], window=hp["window"], negative=hp["negative"],
-                         min_count=hp["min_count"], sample=hp["sample"], alpha=hp["alpha"],
-                         min_alpha=hp["min_alpha"], sg=1, hs=0, workers=hp["threads"], seed=0)
-        model.build_vocab(sentences)
-        start = time.perf_counter()
-        model.train(sentences, total_examples=len(sentences), epochs=hp["epochs"])
-        seconds = time.perf_counter() - start
+        seconds, model = train_gensim(sentences, hp)
         return seconds, model.wv.vectors, model.wv.index_to_key
 
     def run_ours(device="cpu"):
@@ -138,10 +130,22 @@ def main() -> int:
     return 0
 
 
+def train_gensim(sentences, hp: dict):
+    """(seconds, model): gensim's skip-gram with negative sampling and our hyperparameters. The
+    vocabulary scan is outside the timing, so gensim's time, like ours, covers training only."""
+    from gensim.models import Word2Vec
+    model = Word2Vec(vector_size=hp["dim"], window=hp["window"], negative=hp["negative"],
+                     min_count=hp["min_count"], sample=hp["sample"], alpha=hp["alpha"],
+                     min_alpha=hp["min_alpha"], sg=1, hs=0, workers=hp["threads"], seed=0)
+    model.build_vocab(sentences)
+    start = time.perf_counter()
+    model.train(sentences, total_examples=len(sentences), epochs=hp["epochs"])
+    return time.perf_counter() - start, model
+
+
 def measure_scaling(hp: dict, repeats: int) -> list[dict]:
     """Words per second of one epoch of each trainer, with 1 and 2 threads on the whole corpus and
     with 2 threads on each corpus alone: the trainers alternate, `repeats` runs each, fastest kept."""
-    from gensim.models import Word2Vec
     corpora = {"brown": coursedata.brown_sentences(), "sotu": coursedata.sotu_sentences()}
     corpora["brown+sotu"] = corpora["brown"] + corpora["sotu"]
     settings = [("brown+sotu", 1), ("brown+sotu", 2), ("brown", 2), ("sotu", 2)]
@@ -153,13 +157,7 @@ def measure_scaling(hp: dict, repeats: int) -> list[dict]:
         one = {**hp, "epochs": 1, "threads": threads}
         seconds = {"gensim": [], "ours": []}
         for _ in range(repeats):
-            model = Word2Vec(vector_size=one["dim"], window=one["window"], negative=one["negative"],
-                             min_count=one["min_count"], sample=one["sample"], alpha=one["alpha"],
-                             min_alpha=one["min_alpha"], sg=1, hs=0, workers=threads, seed=0)
-            model.build_vocab(sentences)
-            start = time.perf_counter()
-            model.train(sentences, total_examples=len(sentences), epochs=1)
-            seconds["gensim"].append(time.perf_counter() - start)
+            seconds["gensim"].append(train_gensim(sentences, one)[0])
             seconds["ours"].append(w2v.SGNS(**one, progress=False).fit(vocab=vocab, ids=ids, sid=sid).seconds)
         row = {"corpus": corpus, "threads": threads, "tokens_in_vocabulary": int(len(ids)),
                **{f"{name}_seconds": s for name, s in seconds.items()},

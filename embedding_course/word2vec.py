@@ -134,14 +134,15 @@ def _compile_sentence_kernel():
 
     @numba.njit(fastmath=True, cache=True, nogil=True)
     def train_sentences(W_in, W_out, tokens, bounds, reach, accept, alias, negative,
-                        alpha_first, alpha_last, first, total, seed):
+                        alpha_first, alpha_last, seed):
         dim = W_in.shape[1]
         V = np.uint64(len(accept))
         rnd = np.uint64(seed)
         grad_in = np.empty(dim, dtype=np.float32)
-        for s in range(len(bounds) - 1):
-            # the rate decays over the sentences of this call's chunk (`first` of `total` here)
-            alpha = np.float32(alpha_first + (alpha_last - alpha_first) * (first + s) / max(total, 1))
+        n_sent = len(bounds) - 1
+        for s in range(n_sent):
+            # the rate decays from alpha_first to alpha_last over this call's sentences
+            alpha = np.float32(alpha_first + (alpha_last - alpha_first) * s / max(n_sent, 1))
             lo, hi = bounds[s], bounds[s + 1]
             for i in range(lo, hi):
                 center = tokens[i]
@@ -273,7 +274,7 @@ class SGNS:
                     done_lo, done_hi = epoch * n + n * lo / n_sent, epoch * n + n * hi / n_sent
                     job = pool.submit(_KERNEL, W_in, W_out, tokens[b[0]:b[-1]], b - b[0], reach[b[0]:b[-1]],
                                       accept, alias, self.negative, self._alpha(done_lo), self._alpha(done_hi),
-                                      0, hi - lo, rng.integers(1, 2 ** 62, dtype=np.uint64))
+                                      rng.integers(1, 2 ** 62, dtype=np.uint64))
                     jobs.append((job, round(done_hi) - round(done_lo)))
                 for job, words in jobs:
                     job.result()

@@ -166,9 +166,9 @@ def test_every_chapter_opens_with_its_objectives_and_time(name):
     assert html.index("In this chapter") < html.index("<h2"), f"{name}: the objectives come after a section"
 
 
-def cited_keys(name) -> set[str]:
-    source = (REPO / "book" / f"{name}.md").read_text()
-    return {key.strip() for group in re.findall(r"\{footcite(?::[tp])?\}`([^`]+)`", source) for key in group.split(",")}
+def cited_keys(text: str) -> set[str]:
+    """The bibliography keys a page's MyST text cites with {footcite}, {footcite:t} or {footcite:p}."""
+    return {key.strip() for group in re.findall(r"\{footcite(?::[tp])?\}`([^`]+)`", text) for key in group.split(",")}
 
 
 BIB_KEYS = re.findall(r"^@\w+\{([^,\s]+),", (REPO / "book" / "references.bib").read_text(), re.M)
@@ -179,7 +179,7 @@ def test_every_chapter_ends_with_its_references_from_the_bibliography(name):
     """Each key a chapter cites ({footcite}) is a footnote with its full entry at the page's end; none is
     left as raw text (MyST's own footnote check is off: _config.yml)."""
     soup = page(name)
-    keys = cited_keys(name)
+    keys = cited_keys((REPO / "book" / f"{name}.md").read_text())
     assert keys and keys <= set(BIB_KEYS), keys - set(BIB_KEYS)
     notes = {note["id"].removeprefix("footcite-"): note.get_text(" ", strip=True)
              for note in soup.select('aside.footnote[id^="footcite-"]')}

@@ -17,6 +17,7 @@ import re
 import pytest
 
 from conftest import REPO
+from test_book import cited_keys
 
 PAGES = sorted((REPO / "book").glob("*.md"))
 RESULT = re.compile(r"(?<![\w.])(\d+\.\d+|\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?\s?%)(?!\w)")
@@ -100,6 +101,6 @@ def test_every_chapter_ends_with_its_references(page):
     tail = text.split("\n## References\n")[1]
     assert "\n## " not in tail, "References is the last section"
     # sources are cited from book/references.bib ({footcite}) and listed in full by {footbibliography}
-    cited = {key.strip() for keys in re.findall(r"\{footcite(?::[tp])?\}`([^`]+)`", tail) for key in keys.split(",")}
+    cited = cited_keys(tail)
     assert len(cited) >= 3, f"at least three sources, cited: {sorted(cited)}"
     assert "```{footbibliography}" in tail, "the references listed in full"

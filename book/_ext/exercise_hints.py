@@ -20,13 +20,15 @@ from docutils import nodes
 from docutils.parsers.rst import Directive
 from markdown_it import MarkdownIt
 
+from autograder.exercises import released_path
+
 REPO = Path(__file__).resolve().parents[2]
 HINT = re.compile(r"<details><summary>(?:<b>)?(.*?)(?:</b>)?</summary>\s*(.*?)\s*</details>", re.S)
 
 
 def exercise_hints(name: str) -> list[tuple[str, list[tuple[str, str]]]]:
     """[(task, [(title, markdown text)])] in the order of the tasks in the released exercise."""
-    path = REPO / "exercises" / name / f"{name}.ipynb"
+    path = released_path(name, REPO)
     cells = json.loads(path.read_text())["cells"]
     found = []
     for cell, after in zip(cells, cells[1:]):
@@ -43,7 +45,7 @@ class ExerciseHints(Directive):
 
     def run(self):
         name = self.arguments[0]
-        self.state.document.settings.record_dependencies.add(str(REPO / "exercises" / name / f"{name}.ipynb"))
+        self.state.document.settings.record_dependencies.add(str(released_path(name, REPO)))
         render = MarkdownIt("commonmark").render
         blocks = []
         for number, (task, hints) in enumerate(exercise_hints(name), 1):
