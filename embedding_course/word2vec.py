@@ -403,6 +403,7 @@ def course_vectors(progress: bool = False) -> tuple[list[str], np.ndarray]:
     hyperparameters, the corpus files' SHA-256 and this file's SHA-256, so chapters 5 and 6
     (and a rebuild) share one training run. Two threads update the tables without locks, as in
     word2vec.c, so a retraining differs in the last decimals; threads=1 reproduces bit for bit."""
+    import fcntl
     import hashlib
     import json
     from embedding_course import coursedata
@@ -410,12 +411,16 @@ def course_vectors(progress: bool = False) -> tuple[list[str], np.ndarray]:
                                      coursedata.SOURCES["sotu"]["sha256"],
                                      hashlib.sha256(open(__file__, "rb").read()).hexdigest()]).encode()).hexdigest()[:16]
     path = coursedata.CACHE / f"word2vec-course-{key}.npz"
-    if path.exists():
-        saved = np.load(path)
-        return [str(w) for w in saved["words"]], saved["vectors"]
-    model = SGNS(**COURSE_HYPERPARAMETERS, progress=progress).fit(coursedata.word2vec_corpus())
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.npz")
-    np.savez(tmp, words=np.array(model.vocab.words), vectors=model.vectors)
-    tmp.replace(path)
+    # Pages built side by side (chapters 5 and 6), or a build beside the tests, may ask at once:
+    # the first trains while the others wait for its file instead of training again.
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.exists():
+            saved = np.load(path)
+            return [str(w) for w in saved["words"]], saved["vectors"]
+        model = SGNS(**COURSE_HYPERPARAMETERS, progress=progress).fit(coursedata.word2vec_corpus())
+        tmp = path.with_suffix(".tmp.npz")
+        np.savez(tmp, words=np.array(model.vocab.words), vectors=model.vectors)
+        tmp.replace(path)
     return model.vocab.words, model.vectors

@@ -82,3 +82,39 @@ def test_shared_items_are_those_every_model_can_answer():
     for words in (a, b):
         r = w2v.evaluate(rng.normal(size=(len(words), 8)).astype(np.float32), words, shared)
         assert (r["wordsim353_pairs"], r["simlex999_pairs"], r["analogy_questions"]) == (2, 1, 1)
+
+
+def test_course_vectors_are_trained_once_when_asked_at_once(tmp_path, monkeypatch):
+    """Chapters 5 and 6 built side by side (or a build beside the tests) ask for the course vectors
+    at the same moment: one trains, the others wait for its file and load it."""
+    import threading
+    import time
+    from embedding_course import coursedata
+    fits = []
+
+    class SlowSGNS:
+        def __init__(self, **kwargs):
+            pass
+
+        def fit(self, sentences):
+            fits.append(threading.get_ident())
+            time.sleep(0.5)                   # long enough for every other caller to arrive
+            self.vocab = type("Vocab", (), {"words": ["a", "b"]})()
+            self.vectors = np.arange(4, dtype=np.float32).reshape(2, 2) + len(fits)
+            return self
+
+    monkeypatch.setattr(coursedata, "CACHE", tmp_path)
+    monkeypatch.setattr(coursedata, "word2vec_corpus", lambda: [["a", "b"]])
+    monkeypatch.setattr(w2v, "SGNS", SlowSGNS)
+    got = []
+    callers = [threading.Thread(target=lambda: got.append(w2v.course_vectors())) for _ in range(3)]
+    for caller in callers:
+        caller.start()
+    for caller in callers:
+        caller.join()
+    assert len(fits) == 1
+    assert len(got) == 3
+    for words, vectors in got:
+        assert words == ["a", "b"]
+        np.testing.assert_array_equal(vectors, np.arange(4, dtype=np.float32).reshape(2, 2) + 1)
+    assert [p.name for p in tmp_path.glob("*.npz")] and not list(tmp_path.glob("*.tmp.npz"))
