@@ -11,6 +11,7 @@ import os
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import numpy as np
 import pytest
@@ -19,6 +20,7 @@ from autograder.inside import protocol
 from autograder.inside.protocol import Unsupported
 from autograder.sandbox import StudentRaised, TensorData, TensorSpec, WorkerDied, tensor  # noqa: F401 (re-exported)
 from autograder.student import Missing  # noqa: F401 (re-exported)
+from autograder.text import safe_line
 
 
 class Mismatch(AssertionError):
@@ -142,6 +144,63 @@ def _plain_difference(got, expected, where="the result") -> str | None:
                 return p
         return None
     return None if got == expected else f"{where} is wrong"
+
+
+def check_choice(got, right: str, case: str, choices: str = "abcd"):
+    """A multiple-choice answer: one letter of `choices` ("b", "B" and "(b)" alike), the right one.
+    The message never says which letter is right."""
+    if not isinstance(got, str):
+        raise Mismatch(f"{case}: the answer should be one letter from {choices[0]} to {choices[-1]} "
+                       f"(a str such as \"{choices[0]}\"), got {describe(got)}")
+    letter = got.strip().strip("()").strip().lower()
+    if len(letter) != 1 or letter not in choices:
+        raise Mismatch(f"{case}: the answer should be one letter from {choices[0]} to {choices[-1]}, "
+                       f"got {safe_line(got, 20)!r}")
+    if letter != right:
+        raise Mismatch(f"{case}: {letter} is not the right choice")
+
+
+def check_number(got, expected: float, case: str, *, rtol: float = 0.0, atol: float = 0.0):
+    """A numeric answer: an int or a float (not a bool, not NaN), within rtol/atol of `expected`
+    (exact by default). The message never shows the expected value."""
+    if isinstance(got, np.ndarray) and got.size == 1 and got.dtype.kind in "iuf":
+        got = got.item()
+    if isinstance(got, np.generic):
+        got = got.item()
+    if isinstance(got, bool) or not isinstance(got, (int, float)):
+        raise Mismatch(f"{case}: the answer should be a number, got {describe(got)}")
+    if not np.isfinite(got):
+        raise Mismatch(f"{case}: the answer should be a finite number, got {got}")
+    if not abs(got - expected) <= atol + rtol * abs(expected):
+        raise Mismatch(f"{case}: {got} is not the right number")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The key of a multiple-choice question: the right letter, and why (for the released answers)."""
+    right: str
+    why: str
+    choices: str = "abcd"
+
+
+@dataclass(frozen=True)
+class Number:
+    """The key of a numeric question: the value (exact unless rtol/atol), and why."""
+    value: float
+    why: str
+    rtol: float = 0.0
+    atol: float = 0.0
+
+
+def check_answer(student, name: str, key: Choice | Number):
+    """The notebook's answer variable `name` (e.g. `answer_3`) against its key; the case is named
+    after the question ("question 3")."""
+    got = student.answer(name)
+    case = f"question {name.removeprefix('answer_')}"
+    if isinstance(key, Choice):
+        check_choice(got, key.right, case, key.choices)
+    else:
+        check_number(got, key.value, case, rtol=key.rtol, atol=key.atol)
 
 
 def expect_error(call, case: str, *names: str):

@@ -125,10 +125,10 @@ class Student:
 
     # ------------------------------------------------------------ calls
 
-    def _request(self, msg: dict, what: str, timeout: float | None = None):
+    def _request(self, msg: dict, what: str, timeout: float | None = None, callable_target: bool = True):
         self._time_for(timeout or self.call_timeout, what)
         worker = self._ensure_worker()
-        if isinstance(msg["target"], str) and msg["target"] not in self.load_report["defined"]:
+        if callable_target and isinstance(msg["target"], str) and msg["target"] not in self.load_report["defined"]:
             raise Missing(_missing_message(msg["target"], self.load_report))
         started = time.perf_counter()
         header, buffers = self._timed_request(worker, msg, timeout or self.call_timeout, what)
@@ -157,6 +157,18 @@ class Student:
         msg = {"op": "call", **_target(name), "args": list(args), "kwargs": kwargs, "keep": True, "sync": sync}
         handle, seconds = self._request(msg, f"{name}()")
         return Timed(seconds, Remote(self, handle, f"the result of {name}()"))
+
+    def answer(self, name: str):
+        """The value of the notebook's global variable `name` (a question's answer), as plain data.
+        Missing when the notebook does not set it."""
+        try:
+            return self._request({"op": "attr", "target": name, "method": []}, f"reading `{name}`",
+                                 callable_target=False)[0]
+        except StudentRaised as e:
+            if e.is_a("LookupError"):
+                raise Missing(f"The notebook does not set `{name}`: run the cell of your answers, "
+                              "with every `raise NotImplementedError()` line removed.") from None
+            raise
 
     def put(self, value, label: str = "input") -> "Remote":
         """Place a value (an array, a tensor) in the worker and keep it there,

@@ -1,0 +1,122 @@
+"""The graded questions that end an exercise notebook (task `questions`) and the self-check questions
+of its chapter page: the checks that grade an answer, the key that only the hidden suite holds, and
+the page's questions, which are other instances of the same ideas (reading the site answers no
+graded question)."""
+import ast
+import json
+import re
+
+import numpy as np
+import pytest
+
+from autograder.harness import Choice, Mismatch, Number, check_choice, check_number
+from conftest import EXERCISES, REPO, exercise, solution
+
+WITH_QUESTIONS = EXERCISES
+ASSIGNMENT = re.compile(r"^answer_(\d+) = (.+)$", re.M)
+
+
+@pytest.mark.parametrize("answer", ["b", "B", " b ", "(b)", "(B) "])
+def test_a_choice_is_one_letter_in_any_usual_form(answer):
+    check_choice(answer, "b", "question 1")
+
+
+@pytest.mark.parametrize("answer", ["c", "a", "bc", "abcd", "", "e", None, 2, 1.0, True, ["b"], {"b": 1},
+                                    np.array(["b"])])
+def test_a_choice_that_is_wrong_or_not_one_letter_earns_nothing_and_is_not_told_the_key(answer):
+    with pytest.raises(Mismatch) as failed:
+        check_choice(answer, "b", "question 1")
+    assert "question 1" in str(failed.value)
+    assert "'b'" not in str(failed.value) and '"b"' not in str(failed.value)
+
+
+@pytest.mark.parametrize("answer", [2002, 2002.0, np.int64(2002), np.float32(2002), np.array(2002), np.array([2002])])
+def test_a_number_is_an_int_or_a_float_equal_to_the_key(answer):
+    check_number(answer, 2002, "question 1")
+
+
+@pytest.mark.parametrize("answer", [2001, 2003, 2002.5, float("nan"), float("inf"), -float("inf"), True, "2002",
+                                    None, [2002], np.array([2002, 2002]), np.array(["2002"]), 2002 + 0j])
+def test_a_number_that_is_wrong_or_not_a_number_earns_nothing_and_is_not_told_the_key(answer):
+    with pytest.raises(Mismatch) as failed:
+        check_number(answer, 2002, "question 1")
+    assert "question 1" in str(failed.value)
+    assert "2002" not in str(failed.value).replace(repr(answer), "").replace(str(answer), "")
+
+
+def test_a_number_may_be_given_a_tolerance():
+    check_number(0.3333, 1 / 3, "q", atol=1e-3)
+    with pytest.raises(Mismatch):
+        check_number(0.33, 1 / 3, "q", atol=1e-3)
+    check_number(101, 100, "q", rtol=0.01)
+
+
+def suite_keys(name: str) -> tuple[dict, dict]:
+    """The suite's QUESTIONS (number -> Choice or Number) and the @points(...) of each test_question_<i>,
+    read from its source (importing it would register its marks in this session)."""
+    path = REPO / "autograder" / "suites" / name / f"test_{name.replace('-', '_')}.py"
+    tree = ast.parse(path.read_text())
+    keys, marks = {}, {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and [t.id for t in node.targets if isinstance(t, ast.Name)] == ["QUESTIONS"]:
+            for k, v in zip(node.value.keys, node.value.values):
+                kind = {"Choice": Choice, "Number": Number}[v.func.id]
+                keys[ast.literal_eval(k)] = kind(*map(ast.literal_eval, v.args),
+                                                 **{kw.arg: ast.literal_eval(kw.value) for kw in v.keywords})
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_question_"):
+            (mark,) = [d for d in node.decorator_list if isinstance(d, ast.Call) and d.func.id == "points"]
+            marks[int(node.name.removeprefix("test_question_"))] = (
+                [ast.literal_eval(a) for a in mark.args], {kw.arg: ast.literal_eval(kw.value) for kw in mark.keywords})
+    return keys, marks
+
+
+def cell(path, cell_id: str) -> str:
+    found = [c for c in json.loads(path.read_text())["cells"] if c.get("id") == cell_id]
+    assert len(found) == 1, f"{path.name} has {len(found)} cells with id {cell_id!r}"
+    return "".join(found[0]["source"])
+
+
+def graded_questions(name: str) -> list[str]:
+    """The text of each graded question, from the released exercise."""
+    text = cell(exercise(name), "questions")
+    return [q.split(" *(`answer_")[0] for q in re.findall(r"^\*\*\d+\.\*\* (.+)$", text, re.M)]
+
+
+@pytest.mark.parametrize("name", WITH_QUESTIONS)
+def test_the_key_is_in_the_suite_and_the_solution_answers_it(name):
+    keys, marks = suite_keys(name)
+    assert 6 <= len(keys) <= 10 and sorted(keys) == list(range(1, len(keys) + 1)) == sorted(marks)
+    for i, key in keys.items():
+        assert marks[i] == ([1], {"task": "questions"}), f"test_question_{i} is worth 1 point of task questions"
+        assert isinstance(key, (Choice, Number)) and len(key.why) > 40, f"question {i} needs a key and its why"
+    region = cell(solution(name), "solution-questions").split("### BEGIN SOLUTION")[1]
+    answers = {int(i): eval(value) for i, value in ASSIGNMENT.findall(region)}
+    assert answers == {i: key.right if isinstance(key, Choice) else key.value for i, key in keys.items()}
+
+
+@pytest.mark.parametrize("name", WITH_QUESTIONS)
+def test_the_learner_gets_every_question_and_no_answer(name):
+    keys, _ = suite_keys(name)
+    text = cell(exercise(name), "questions")
+    assert len(graded_questions(name)) == len(keys)
+    for i, key in keys.items():
+        block = text.split(f"**{i}.** ")[1].split(f"**{i + 1}.** ")[0]
+        if isinstance(key, Choice):
+            assert "a letter" in block and [f"- ({c})" in block for c in key.choices] == [True] * len(key.choices)
+        else:
+            assert "a number" in block and "- (a)" not in block
+    answers = cell(exercise(name), "solution-questions")
+    assert dict(ASSIGNMENT.findall(answers)) == {str(i): "None" for i in keys}   # placeholders only
+    assert "raise NotImplementedError()" in answers
+
+
+@pytest.mark.parametrize("name", WITH_QUESTIONS)
+def test_the_page_asks_other_questions_and_answers_them_behind_a_click(name):
+    page = (REPO / "book" / f"{name}.md").read_text()
+    assert "\n## Check yourself\n" in page
+    section = page.split("\n## Check yourself\n")[1].split("\n## ")[0]
+    asked = re.findall(r"^\*\*\d+\.\*\* ", section, re.M)
+    assert len(asked) >= 5 and section.count(":::{dropdown} Answer") == len(asked)
+    flat = " ".join(page.split())
+    for question in graded_questions(name):
+        assert " ".join(question.split())[:60] not in flat, f"the page asks a graded question: {question[:60]}"
