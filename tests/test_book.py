@@ -211,3 +211,18 @@ def test_every_chapter_shows_its_exercise_hints_collapsed(name):
         assert not block.has_attr("open") and block.select_one("summary").get_text().startswith("Task ")
         body = plain("".join(p.get_text() for p in block.find_all(recursive=False) if p.name != "summary"))
         assert body == text, (name, body, text)
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_every_chapter_asks_its_check_yourself_questions_with_the_answers_behind_a_click(name):
+    """Each question of the page's *Check yourself* section has its answer in a closed <details>
+    (sphinx-design's dropdown: no script needed), which the reader opens on purpose."""
+    section = page(name).select_one("section#check-yourself")
+    assert section is not None, f"{name}: no Check yourself section"
+    asked = [s for s in section.select("p > strong") if re.fullmatch(r"\d+\.", s.get_text())]
+    answers = section.select("details.sd-dropdown")
+    assert len(answers) == len(asked) >= 5, (name, len(asked), len(answers))
+    for block in answers:
+        assert not block.has_attr("open")
+        assert block.select_one("summary").get_text().strip() == "Answer"
+        assert len(block.get_text().replace("Answer", "", 1).split()) >= 3

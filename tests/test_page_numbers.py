@@ -47,8 +47,11 @@ NOT_GLUED_YET: dict[str, set[str]] = {}
 
 def prose(text: str) -> str:
     """A MyST page without its front matter, code and directive blocks, math, inline code, glue
-    roles, link targets, comments and its list of references (citations, not results)."""
+    roles, link targets, comments, its list of references (citations, not results) and its *Check
+    yourself* questions (numbers a question chooses; the answers are checked by the page's hidden
+    cell when it is built)."""
     text = text.split("\n## References\n")[0]
+    text = re.sub(r"\n## Check yourself\n.*?(?=\n## )", "\n", text, flags=re.DOTALL)
     text = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.DOTALL)
     text = re.sub(r"^(`{3,}|~{3,}|:{3,}).*?^\1\s*$", "", text, flags=re.DOTALL | re.MULTILINE)
     text = re.sub(r"\$\$.*?\$\$", "", text, flags=re.DOTALL)
@@ -63,6 +66,8 @@ def test_the_rule_finds_typed_results_and_skips_code_math_and_glue():
     page = ("The model reaches 78 % (0.781), on 17,287 sentences; $0.5$ and `0.25` are not prose.\n"
             "```{code-cell} ipython3\nprint(0.123)\n```\nIt is {glue:text}`acc:.1%` on test.")
     assert RESULT.findall(prose(page)) == ["78 %", "0.781", "17,287"]
+    quiz = "Intro.\n## Check yourself\n\n**1.** A word of frequency f = 0.1?\n\n## Exercise\n\nIt scores 0.93.\n"
+    assert RESULT.findall(prose(quiz)) == ["0.93"]
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
