@@ -49,6 +49,8 @@ def main(argv=None) -> int:
                         "below the folder given (say '(?P<student>[^_/]+)_'); without it, nbgrader's "
                         "submitted/<student>/, a Gradescope export's metadata, or a folder per student decide")
     g.add_argument("-v", "--verbose", action="store_true", help="list every lost point in the table")
+    g.add_argument("--explain-answers", action="store_true", help="tell each wrong answer to a graded question "
+                   "its right answer and why: for feedback after the deadline")
     g.add_argument("--memory-mb", type=int, default=defaults.MEMORY_MB, help="memory limit of a submission's process")
     g.add_argument("--timeout", type=positive, default=defaults.CALL_TIMEOUT,
                    help="seconds allowed for one call into student code")
@@ -182,12 +184,13 @@ class ResultStore:
     so an interrupted batch resumes without grading again what is done. A record
     is kept under the hash of the notebook's bytes and of what it was graded with."""
 
-    def __init__(self, json_path: Path, devices: list[str], budget: float, limits=None):
+    def __init__(self, json_path: Path, devices: list[str], budget: float, limits=None, explain_answers=False):
         self.dir = json_path.with_name(json_path.name + ".d")
         self.dir.mkdir(parents=True, exist_ok=True)
         # Everything a grade can depend on besides the notebook: the grader and suites, the devices,
-        # the budget and every limit (a shorter --timeout can cost a slow submission points).
-        self.salt = f"{grader_version()}|{','.join(devices)}|{budget!r}|{limits!r}"
+        # the budget and every limit (a shorter --timeout can cost a slow submission points), and
+        # whether the answers are explained (the messages differ).
+        self.salt = f"{grader_version()}|{','.join(devices)}|{budget!r}|{limits!r}|{explain_answers!r}"
 
     def key(self, digest: str, expected: str | None) -> str:
         return hashlib.sha256(f"{self.salt}|{expected}|{digest}".encode()).hexdigest()[:32]
@@ -234,7 +237,7 @@ def cmd_grade(args) -> int:
     from tqdm import tqdm
     from autograder.sandbox import Limits
     limits = Limits(memory_mb=args.memory_mb, call_timeout=args.timeout, load_timeout=args.load_timeout)
-    store = ResultStore(Path(args.json), devices, args.budget, limits) if args.json else None
+    store = ResultStore(Path(args.json), devices, args.budget, limits, args.explain_answers) if args.json else None
     records: list[GradeRecord | None] = [None] * len(submissions)
     todo = []
     for i, sub in enumerate(submissions):
@@ -263,7 +266,7 @@ def cmd_grade(args) -> int:
 
     def task(i):
         sub = submissions[i]
-        return (str(sub.path), devices, limits, sub.expected, sub.expected_from, args.budget)
+        return (str(sub.path), devices, limits, sub.expected, sub.expected_from, args.budget, args.explain_answers)
 
     jobs = max(1, min(args.jobs, len(todo) or 1))
     client = None

@@ -26,13 +26,13 @@ from autograder.results import GradeRecord
 _ONE_AT_A_TIME = threading.Lock()    # one grading per worker process, whatever its thread count
 
 
-def grade_bytes(name: str, data: bytes, devices, limits, expected, expected_from, budget):
+def grade_bytes(name: str, data: bytes, devices, limits, expected, expected_from, budget, explain_answers=False):
     """On a worker: grade a notebook received as its bytes; the record names the original path."""
     from autograder.grading import grade_file
     with _ONE_AT_A_TIME, tempfile.TemporaryDirectory(prefix="cluster-grade-") as tmp:
         path = Path(tmp) / (Path(name).name or "submission.ipynb")
         path.write_bytes(data)
-        digest, record = grade_file(str(path), devices, limits, expected, expected_from, budget)
+        digest, record = grade_file(str(path), devices, limits, expected, expected_from, budget, explain_answers)
         return digest, record.renamed(name).to_json()
 
 
@@ -63,14 +63,14 @@ def grade_on_cluster(client, items: list[tuple[int, tuple]], finish):
     from autograder.notebook import BadNotebook, read_submission
     futures = {}
     for i, args in items:
-        path, devices, limits, expected, expected_from, budget = args
+        path, devices, limits, expected, expected_from, budget, explain_answers = args
         try:
             data = read_submission(path)
         except BadNotebook as e:
             finish(i, (None, GradeRecord.error(path, str(e), expected)))
             continue
         future = client.submit(grade_bytes, str(path), data, devices, limits, expected, expected_from, budget,
-                               pure=False)
+                               explain_answers, pure=False)
         futures[future] = (i, args)
     for future in as_completed(futures):
         i, args = futures[future]

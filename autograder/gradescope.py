@@ -131,7 +131,10 @@ def run(exercise: str, submission: Path, results: Path, visibility: str, budget=
     """Grade the submission and write results.json, whatever happens: a grader
     failure becomes a results file that says so, never a traceback alone."""
     try:
-        data = _results(exercise, Path(submission), budget).to_gradescope(visibility)
+        # the tests' outputs reach students after the due date ("after_due_date") or never
+        # ("hidden"): only then do wrong answers get the right one and why
+        data = _results(exercise, Path(submission), budget, explain_answers=visibility != "visible"
+                        ).to_gradescope(visibility)
     except BaseException as e:   # even SystemExit: Gradescope must get a results file
         traceback.print_exc(file=sys.stderr)
         data = None
@@ -166,7 +169,7 @@ def _budget(value, messages: list[str]) -> float:
     return GRADESCOPE_BUDGET
 
 
-def _results(exercise: str, submission: Path, budget) -> GradeRecord:
+def _results(exercise: str, submission: Path, budget, explain_answers: bool = False) -> GradeRecord:
     from autograder.grading import grade_safely, resolve_devices
     from autograder.notebook import find_notebooks
     notes: list[str] = []
@@ -188,7 +191,8 @@ def _results(exercise: str, submission: Path, budget) -> GradeRecord:
         except Exception as e:
             record = GradeRecord.error(chosen, f"the autograder cannot run here: {e}", exercise)
         else:
-            record = grade_safely(chosen, devices, expected=exercise, expected_from="this assignment", budget=budget)
+            record = grade_safely(chosen, devices, expected=exercise, expected_from="this assignment", budget=budget,
+                                  explain_answers=explain_answers)
         if len(notebooks) > 1:
             record = record.with_messages(after=[f"{len(notebooks)} notebooks were submitted; "
                                                  f"graded {safe_path(chosen.name)}"])

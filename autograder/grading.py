@@ -162,7 +162,7 @@ def choose_exercise(nb, expected: str | None, expected_from: str) -> tuple[str, 
 
 
 def grade_file(path: str, devices: list[str], limits, expected, expected_from,
-               budget) -> tuple[str | None, GradeRecord]:
+               budget, explain_answers: bool = False) -> tuple[str | None, GradeRecord]:
     """(digest of the bytes graded, record). Runs in a grading process: reads the file
     once, so the record is stored under the hash of exactly what was graded. The record says
     how long grading took."""
@@ -175,7 +175,7 @@ def grade_file(path: str, devices: list[str], limits, expected, expected_from,
     except BadNotebook as e:
         return None, GradeRecord.error(path, str(e), expected)
     record = grade_safely(path, devices, limits, expected=expected, expected_from=expected_from, budget=budget,
-                          data=data)
+                          data=data, explain_answers=explain_answers)
     return hashlib.sha256(data).hexdigest(), record.with_details(seconds=round(time.perf_counter() - started, 3))
 
 
@@ -212,7 +212,8 @@ def hermetic_pytest():
 
 def grade_notebook(path, devices: list[str], limits: Limits | None = None, tasks=None, *,
                    expected: str | None = None, expected_from: str = "the instructor",
-                   budget: float | None = BUDGET, data: bytes | None = None, leave_out=()) -> GradeRecord:
+                   budget: float | None = BUDGET, data: bytes | None = None, leave_out=(),
+                   explain_answers: bool = False) -> GradeRecord:
     """Grade one notebook. `tasks` (a set of task names) runs only those tasks'
     tests: for checking that a known bug or a mutant loses points quickly.
     `expected`: the exercise to grade against (the instructor's choice; `expected_from`
@@ -220,7 +221,9 @@ def grade_notebook(path, devices: list[str], limits: Limits | None = None, tasks
     `budget`: seconds for the whole submission (None: no limit but the per-call ones).
     `data`: the file's bytes, when already read (so the bytes graded are those hashed).
     `leave_out`: hidden tests not to run, as node ids under autograder/suites
-    ('05-word2vec/test_05_word2vec.py::test_x'): for the project's own tests of known bugs."""
+    ('05-word2vec/test_05_word2vec.py::test_x'): for the project's own tests of known bugs.
+    `explain_answers`: a wrong answer to a graded question is told the right one and why (feedback
+    after the deadline)."""
     path = Path(path)
     try:
         nb = parse_notebook(data, path) if data is not None else read_notebook(path)
@@ -228,6 +231,7 @@ def grade_notebook(path, devices: list[str], limits: Limits | None = None, tasks
     except BadNotebook as e:
         return GradeRecord.error(path, safe_text(e, 2000), expected)
     student = Student(nb.code_to_run(), devices, limits, budget)
+    student.explain_answers = explain_answers is True
     plugin = GradingPlugin(student, devices, frozenset(tasks) if tasks is not None else None)
     args = [str(suite_dir(exercise)), "-q", "-c", os.devnull, "-p", "no:cacheprovider", "--import-mode=importlib",
             "--rootdir", str(SUITES), "-o", "python_files=test_*.py",

@@ -194,13 +194,22 @@ class Number:
 
 def check_answer(student, name: str, key: Choice | Number):
     """The notebook's answer variable `name` (e.g. `answer_3`) against its key; the case is named
-    after the question ("question 3")."""
-    got = student.answer(name)
+    after the question ("question 3"). When the grader releases the answers (`student.explain_answers`:
+    `grade --explain-answers`, a Gradescope bundle whose tests show after the due date, nbgrader's
+    `--HiddenSuiteAutograde.explain_answers=True`), a wrong answer's message gives the right one and why."""
     case = f"question {name.removeprefix('answer_')}"
-    if isinstance(key, Choice):
-        check_choice(got, key.right, case, key.choices)
-    else:
-        check_number(got, key.value, case, rtol=key.rtol, atol=key.atol)
+    try:
+        got = student.answer(name)
+        if isinstance(key, Choice):
+            check_choice(got, key.right, case, key.choices)
+        else:
+            check_number(got, key.value, case, rtol=key.rtol, atol=key.atol)
+    except (Mismatch, Missing) as e:
+        if getattr(student, "explain_answers", False) is not True:
+            raise
+        right = f"({key.right})" if isinstance(key, Choice) else (
+            f"{int(key.value):,}" if float(key.value).is_integer() else f"{key.value:g}")
+        raise type(e)(f"{e} The answer: {right}. {key.why}") from None
 
 
 def expect_error(call, case: str, *names: str):

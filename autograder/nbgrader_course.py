@@ -25,7 +25,7 @@ from pathlib import Path
 
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Float, Unicode
+from traitlets import Bool, Float, Unicode
 
 from autograder import REPO
 from autograder.exercises import discover, solutions_dir
@@ -57,6 +57,8 @@ class HiddenSuiteAutograde(NbGraderPreprocessor):
     device = Unicode("auto", help="cpu, cuda or auto (see `python -m autograder grade --help`)").tag(config=True)
     budget = Float(0.0, help="seconds for grading one submission, all its calls together "
                              "(0: autograder.defaults.BUDGET)").tag(config=True)
+    explain_answers = Bool(False, help="tell each wrong answer to a graded question its right answer and why "
+                                       "(autograde with it after the deadline, then generate_feedback)").tag(config=True)
 
     def preprocess(self, nb, resources):
         name = str(resources.get("unique_key") or "submission")
@@ -89,7 +91,8 @@ class HiddenSuiteAutograde(NbGraderPreprocessor):
                                                f"{e}); it may be damaged: start again from the released notebook",
                                          expected)
             record = grade_safely(path, resolve_devices(self.device), expected=expected,
-                                  expected_from="the nbgrader assignment", budget=self.budget or BUDGET)
+                                  expected_from="the nbgrader assignment", budget=self.budget or BUDGET,
+                                  explain_answers=bool(self.explain_answers))
         if isinstance(info.get("student"), str):
             record = record.with_details(student=info["student"])
         if expected is None:

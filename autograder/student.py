@@ -24,6 +24,10 @@ class BudgetExhausted(WorkerDied):
 
 
 class Student:
+    # Set by the grader (never by the submission): wrong answers to the graded questions are told
+    # their right answer and why (harness.check_answer), for feedback after the deadline.
+    explain_answers = False
+
     def __init__(self, cells: list[tuple[int, str]], devices: list[str], limits: Limits | None = None,
                  budget: float | None = None):
         """`budget`: seconds for the whole submission (running its cells and every

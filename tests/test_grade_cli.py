@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from conftest import EXERCISES, early, exercise, load_json, notebook_with, run_grader, solution
+from conftest import EXERCISES, REPO, early, exercise, load_json, notebook_with, run_grader, solution
 
 # Broken (not hostile: see test_hostile_corpus.py) submissions: cells appended to the solution.
 BROKEN = {
@@ -318,3 +318,24 @@ def test_an_internal_error_gives_the_notebook_its_own_record(monkeypatch, tmp_pa
     assert record.notebook == str(path) and record.status == "error"
     assert "internal grader error" in record.messages[0] and "KeyError" in record.messages[0]
     json.dumps(record.to_json()).encode("utf-8")
+
+
+@pytest.mark.slow
+def test_explain_answers_tells_wrong_answers_the_right_one_and_only_when_asked(tmp_path):
+    """`grade --explain-answers` (feedback after the deadline): each wrong answer to a graded question
+    is told the right answer and why; without it, only that it is wrong. The points are the same,
+    and a stored record of one kind is not reused for the other."""
+    wrong = (REPO / "tests" / "buggy" / "01-one-hot-encoding" / "questions_misconceptions.py").read_text()
+    notebook_with(solution("01-one-hot-encoding"), tmp_path / "student.ipynb", append=[wrong])
+    outputs = {}
+    for flags in ([], ["--explain-answers"]):
+        out = tmp_path / "grades.json"          # one store: the first run's record must not serve the second
+        done = run_grader("grade", tmp_path / "student.ipynb", "--device", "cpu", "--json", out, *flags)
+        assert done.returncode == 0, done.stderr[-2000:]
+        (record,) = load_json(out)
+        questions = [t for t in record["tests"] if t["task"] == "questions"]
+        assert len(questions) == 8 and all(t["score"] == 0 for t in questions)
+        assert all(t["score"] == t["max_score"] for t in record["tests"] if t["task"] != "questions")
+        outputs[bool(flags)] = [t["output"] for t in questions]
+    assert not any("The answer:" in o for o in outputs[False])
+    assert all("The answer:" in o and len(o.split("The answer:")[1].split()) >= 8 for o in outputs[True])

@@ -12,6 +12,7 @@ import pytest
 
 from embedding_course import coursedata
 from autograder.gradescope import GRADESCOPE_BUDGET, SETUP_SH, validate_results
+from autograder.results import GradeRecord
 from conftest import EXERCISES, REPO, early, exercise, notebook_with, run_grader, solution
 
 NAME = "02-table-lookup"
@@ -313,10 +314,30 @@ def test_any_failure_inside_becomes_results(tmp_path, monkeypatch):
     assert gradescope.run(NAME, tmp_path / "submission", tmp_path / "results.json", "visible") == 0
     results = json.loads((tmp_path / "results.json").read_text())
     assert validate_results(results) == [] and "internal grader error" in results["output"]
-    monkeypatch.setattr(gradescope, "_results", lambda *args: 1 / 0)
+    monkeypatch.setattr(gradescope, "_results", lambda *args, **kwargs: 1 / 0)
     assert gradescope.run(NAME, tmp_path / "submission", tmp_path / "results.json", "visible") == 0
     results = json.loads((tmp_path / "results.json").read_text())
     assert validate_results(results) == [] and "ZeroDivisionError" in results["output"]
+
+
+@pytest.mark.parametrize("visibility, explained", [("after_due_date", True), ("hidden", True), ("visible", False)])
+def test_answers_are_explained_only_where_students_see_them_after_the_due_date(tmp_path, monkeypatch, visibility,
+                                                                              explained):
+    """A wrong answer to a graded question is told the right one and why in a test's output only when
+    Gradescope shows that output after the due date (or never): not with visibility "visible"."""
+    import autograder.grading
+    from autograder import gradescope
+    asked = []
+
+    def grade(*args, **kwargs):
+        asked.append(kwargs.get("explain_answers"))
+        return GradeRecord.error(args[0], "not graded here", NAME)
+    monkeypatch.setattr(autograder.grading, "grade_safely", grade)
+    monkeypatch.setattr(autograder.grading, "resolve_devices", lambda option: ["cpu"])
+    (tmp_path / "submission").mkdir()
+    notebook_with(solution(NAME), tmp_path / "submission" / f"{NAME}.ipynb")
+    assert gradescope.run(NAME, tmp_path / "submission", tmp_path / "results.json", visibility) == 0
+    assert asked == [explained]
 
 
 def torch_has_cuda() -> bool:

@@ -193,3 +193,25 @@ def test_the_course_says_where_its_data_comes_from_and_what_is_missing(tmp_path)
     assert env_done.returncode == 0
     assert "brown (for 05-word2vec)" in env_done.stderr and "vader (for 04-embeddings-for-a-task)" in env_done.stderr
     assert str(empty) in (tmp_path / "d" / "nbgrader_config.py").read_text()
+
+
+@pytest.mark.parametrize("explain", [False, True])
+def test_autograde_explains_the_answers_only_when_configured(tmp_path, monkeypatch, explain):
+    """`nbgrader autograde ... --HiddenSuiteAutograde.explain_answers=True` (after the deadline) tells
+    each wrong answer to a graded question the right one and why; by default it does not."""
+    import nbformat
+
+    import autograder.grading
+    from autograder.nbgrader_course import HiddenSuiteAutograde
+    from autograder.results import GradeRecord
+    asked = []
+
+    def grade(path, devices, **kwargs):
+        asked.append(kwargs.get("explain_answers"))
+        return GradeRecord.error(path, "not graded here", "01-one-hot-encoding")
+    monkeypatch.setattr(autograder.grading, "grade_safely", grade)
+    step = HiddenSuiteAutograde(explain_answers=True) if explain else HiddenSuiteAutograde()
+    step.device = "cpu"
+    nb = nbformat.read(str(exercise("01-one-hot-encoding")), as_version=4)
+    step.preprocess(nb, {"nbgrader": {"assignment": "01-one-hot-encoding", "notebook": "01-one-hot-encoding"}})
+    assert asked == [explain]

@@ -9,7 +9,7 @@ import re
 import numpy as np
 import pytest
 
-from autograder.harness import Choice, Mismatch, Number, check_choice, check_number
+from autograder.harness import Choice, Mismatch, Missing, Number, check_answer, check_choice, check_number
 from conftest import EXERCISES, REPO, exercise, solution
 
 WITH_QUESTIONS = EXERCISES
@@ -120,3 +120,45 @@ def test_the_page_asks_other_questions_and_answers_them_behind_a_click(name):
     flat = " ".join(page.split())
     for question in graded_questions(name):
         assert " ".join(question.split())[:60] not in flat, f"the page asks a graded question: {question[:60]}"
+
+
+class AnswerSheet:
+    """Stands in for a Student: answers from a dict (Missing for the others), and the grader's flag."""
+
+    def __init__(self, answers: dict, explain: bool):
+        self.answers, self.explain_answers = answers, explain
+
+    def answer(self, name):
+        if name not in self.answers:
+            raise Missing(f"The notebook does not set `{name}`")
+        return self.answers[name]
+
+
+KEYS = {1: Choice("c", "Unseen words map to <unk>, the last index, instead of raising."),
+        2: Number(2002, "2,000 words, <pad> and <unk>: indices 0 to 2,001, so 2,002 rows.")}
+
+
+@pytest.mark.parametrize("answers", [{"answer_1": "a", "answer_2": 2000}, {}])
+def test_released_answers_tell_a_wrong_or_missing_answer_the_right_one_and_why(answers):
+    for i, key in KEYS.items():
+        with pytest.raises((Mismatch, Missing)) as kept:
+            check_answer(AnswerSheet(answers, explain=False), f"answer_{i}", key)
+        assert key.why not in str(kept.value)
+        with pytest.raises((Mismatch, Missing)) as told:
+            check_answer(AnswerSheet(answers, explain=True), f"answer_{i}", key)
+        assert type(told.value) is type(kept.value)
+        assert str(told.value).startswith(str(kept.value)) and key.why in str(told.value)
+        assert ("The answer: (c)." if i == 1 else "The answer: 2,002.") in str(told.value)
+
+
+def test_a_right_answer_passes_whether_or_not_the_answers_are_released():
+    for explain in (False, True):
+        check_answer(AnswerSheet({"answer_1": "(C)", "answer_2": 2002.0}, explain), "answer_1", KEYS[1])
+        check_answer(AnswerSheet({"answer_1": "(C)", "answer_2": 2002.0}, explain), "answer_2", KEYS[2])
+
+
+def test_only_the_graders_flag_itself_releases_the_answers():
+    """A truthy stand-in is not the flag: the grader sets True, nothing else releases."""
+    with pytest.raises(Mismatch) as kept:
+        check_answer(AnswerSheet({"answer_1": "a"}, explain="yes"), "answer_1", KEYS[1])
+    assert KEYS[1].why not in str(kept.value)
