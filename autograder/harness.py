@@ -7,6 +7,7 @@ Every comparison runs here, in the trusted grader, on validated plain data
 from __future__ import annotations
 
 import gc
+import math
 import os
 import threading
 import time
@@ -169,8 +170,12 @@ def check_number(got, expected: float, case: str, *, rtol: float = 0.0, atol: fl
         got = got.item()
     if isinstance(got, bool) or not isinstance(got, (int, float)):
         raise Mismatch(f"{case}: the answer should be a number, got {describe(got)}")
-    if not np.isfinite(got):
-        raise Mismatch(f"{case}: the answer should be a finite number, got {got}")
+    try:
+        finite, shown = math.isfinite(got), repr(got)
+    except OverflowError:               # an int too large for a float (and maybe for str())
+        finite, shown = False, "an integer too large for a float"
+    if not finite:
+        raise Mismatch(f"{case}: the answer should be a finite number, got {shown}")
     if not abs(got - expected) <= atol + rtol * abs(expected):
         raise Mismatch(f"{case}: {got} is not the right number")
 

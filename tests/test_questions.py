@@ -35,13 +35,14 @@ def test_a_number_is_an_int_or_a_float_equal_to_the_key(answer):
     check_number(answer, 2002, "question 1")
 
 
-@pytest.mark.parametrize("answer", [2001, 2003, 2002.5, float("nan"), float("inf"), -float("inf"), True, "2002",
+@pytest.mark.parametrize("answer", [2001, 2003, 2002.5, float("nan"), float("inf"), -float("inf"), 10**400, pytest.param(10**5000, id="10**5000"), True, "2002",
                                     None, [2002], np.array([2002, 2002]), np.array(["2002"]), 2002 + 0j])
 def test_a_number_that_is_wrong_or_not_a_number_earns_nothing_and_is_not_told_the_key(answer):
     with pytest.raises(Mismatch) as failed:
         check_number(answer, 2002, "question 1")
     assert "question 1" in str(failed.value)
-    assert "2002" not in str(failed.value).replace(repr(answer), "").replace(str(answer), "")
+    big = isinstance(answer, int) and answer.bit_length() > 10_000     # str() refuses it
+    assert "2002" not in (str(failed.value) if big else str(failed.value).replace(repr(answer), "").replace(str(answer), ""))
 
 
 def test_a_number_may_be_given_a_tolerance():
