@@ -198,11 +198,11 @@ class Number:
 
 
 def check_answer(student, name: str, key: Choice | Number):
-    """The notebook's answer variable `name` (e.g. `answer_3`) against its key; the case is named
-    after the question ("question 3"). When the grader releases the answers (`student.explain_answers`:
+    """The notebook's answer variable `name` (`answer_<chapter>_<question>`, e.g. `answer_2_3`) against
+    its key; the case is named after the question ("question 3"). When the grader releases the answers (`student.explain_answers`:
     `grade --explain-answers`, a Gradescope bundle whose tests show after the due date, nbgrader's
     `--HiddenSuiteAutograde.explain_answers=True`), a wrong answer's message gives the right one and why."""
-    case = f"question {name.removeprefix('answer_')}"
+    case = f"question {name.rsplit('_', 1)[-1]}"
     try:
         got = student.answer(name)
         if isinstance(key, Choice):

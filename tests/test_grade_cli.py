@@ -183,7 +183,7 @@ def test_text_from_a_submission_cannot_break_the_results_or_reach_the_terminal(t
         records = {Path(r["notebook"]).name: r for r in load_json(out)}
         assert set(records) == {"evil\\x1b[2Jname.ipynb", "raises.ipynb"}
         cell_error = records["evil\\x1b[2Jname.ipynb"]
-        assert cell_error["score"] == 31 and "lone \ufffd, \\x1b]0;owned" in " ".join(cell_error["messages"])
+        assert cell_error["score"] == 39 and "lone \ufffd, \\x1b]0;owned" in " ".join(cell_error["messages"])
         raised = [t for t in records["raises.ipynb"]["tests"] if t["score"] < t["max_score"]]
         assert raised and all(t["task"] == "one_hot" for t in raised)
         assert any("\\x1b[31mred" in t["output"] for t in raised)
@@ -221,7 +221,7 @@ def test_a_submission_has_a_time_budget(tmp_path):
     assert any("time budget of 10 s" in m and "ran out" in m for m in record["messages"]), record["messages"]
     stopped = [t for t in record["tests"] if "time budget of 10 s" in t["output"]]
     assert len(stopped) >= 10 and all(t["score"] == 0 for t in stopped)
-    assert record["score"] < record["max_score"] == 31
+    assert record["score"] < record["max_score"] == 39
     assert "time budget" in done.stdout
     assert elapsed < 10 + 120   # without the budget: 31 tests x several 1.5 s calls
 
@@ -251,7 +251,7 @@ def test_links_and_special_files_are_refused_each_with_a_record(tmp_path):
     done = run_grader("grade", subs, tmp_path / "named.ipynb", "--device", "cpu", "--json", out, timeout=300)
     records = {str(Path(r["notebook"]).relative_to(tmp_path)): r for r in load_json(out)}
     assert done.returncode == 1
-    assert records["subs/alice/homework.ipynb"]["score"] == 31
+    assert records["subs/alice/homework.ipynb"]["score"] == 39
     refused = {"subs/bob/homework.ipynb": "is a symbolic link", "subs/carol/homework.ipynb": "is a FIFO",
                "subs/dave": "folder is a symbolic link", "subs/erin/homework.ipynb": "is a socket",
                "named.ipynb": "is a symbolic link"}
@@ -275,10 +275,10 @@ def test_the_instructor_chooses_the_exercise_and_a_claim_to_another_is_flagged(t
     assert done.returncode == 0, done.stderr[-2000:]
     wrong, right = records["02-table-lookup.ipynb"], records["correct.ipynb"]
     assert wrong["exercise"] == "02-table-lookup" and wrong["claims"] == BASE
-    assert wrong["max_score"] == right["max_score"] == 30 and wrong["score"] == 0
+    assert wrong["max_score"] == right["max_score"] == 38 and wrong["score"] == 0
     assert any(f"names the exercise {BASE}" in m and "expected here is 02-table-lookup (from --exercise)" in m for m in wrong["messages"])
     assert f"02-table-lookup (notebook says {BASE})" in done.stdout
-    assert right["claims"] is None and right["score"] == 30 and not right["messages"]
+    assert right["claims"] is None and right["score"] == 38 and not right["messages"]
 
 
 @pytest.mark.slow

@@ -229,7 +229,7 @@ def test_another_exercise_is_graded_as_the_assignments_and_flagged(bundle, tmp_p
     """Chapter 1's solution uploaded to chapter 2's assignment: graded against chapter 2's
     suite (not zeroed without tests), and the output names both exercises."""
     results = run_as_gradescope(bundle, tmp_path, solution("01-one-hot-encoding"))
-    assert results["score"] == 0 and sum(t["max_score"] for t in results["tests"]) == 30
+    assert results["score"] == 0 and sum(t["max_score"] for t in results["tests"]) == 38
     assert ("names the exercise 01-one-hot-encoding (its metadata), but the exercise expected here is "
             "02-table-lookup (from this assignment)") in results["output"]
 
@@ -238,7 +238,7 @@ def test_another_exercise_is_graded_as_the_assignments_and_flagged(bundle, tmp_p
 def test_the_right_notebook_under_another_name_is_graded(bundle, tmp_path):
     results = run_as_gradescope(bundle, tmp_path, None,
                                 place=lambda d: notebook_with(solution(NAME), d / "my homework.ipynb"))
-    assert results["score"] == 30 and "names the exercise" not in results["output"]
+    assert results["score"] == 38 and "names the exercise" not in results["output"]
 
 
 MALFORMED = {

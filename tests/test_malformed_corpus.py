@@ -1,6 +1,6 @@
 """Malformed submissions get a clear, specific message and lose only what cannot be graded.
 
-Built from the chapter-1 solution (31 points) and graded in one batch. Whatever the file
+Built from the chapter-1 solution (39 points) and graded in one batch. Whatever the file
 holds (wrong types anywhere the grader looks, JSON nested too deeply or too big to parse
 within bounded memory), the result is a record with a message, never a grader error."""
 import json
@@ -180,4 +180,4 @@ def test_clear_message_and_only_what_cannot_be_graded_is_lost(graded, name):
             assert test["score"] == 0 and text in test["output"], test
         else:
             assert test["score"] == test["max_score"], (name, test)
-    assert record["max_score"] == 31
+    assert record["max_score"] == 39

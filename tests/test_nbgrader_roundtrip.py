@@ -143,7 +143,7 @@ def scores(root):
 
 
 def test_the_assignment_decides_the_suite_and_the_claim_is_reported(course):
-    assert scores(course)["claims"] == 31
+    assert scores(course)["claims"] == 39
     for text in grade_cell_texts(course, "claims"):
         assert "names the exercise 02-table-lookup" in text
         assert f"expected here is {CH1} (from the nbgrader assignment)" in text
@@ -159,7 +159,7 @@ def test_the_time_budget_is_configurable(course, tmp_path):
     done = run_grader("course", tmp_path / "budget", "--device", "cpu", "--budget", "250")
     assert done.returncode == 0, done.stderr
     assert "budget=250.0" in (tmp_path / "budget" / "nbgrader_config.py").read_text()
-    assert scores(course)["sleepy"] < 31
+    assert scores(course)["sleepy"] < 39
     assert any("time budget of 5 s for grading this submission ran out" in t
                for t in grade_cell_texts(course, "sleepy"))
 

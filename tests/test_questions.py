@@ -13,7 +13,7 @@ from autograder.harness import Choice, Mismatch, Missing, Number, check_answer, 
 from conftest import EXERCISES, REPO, exercise, solution
 
 WITH_QUESTIONS = EXERCISES
-ASSIGNMENT = re.compile(r"^answer_(\d+) = (.+)$", re.M)
+ASSIGNMENT = re.compile(r"^answer_\d+_(\d+) = (.+)$", re.M)
 
 
 @pytest.mark.parametrize("answer", ["b", "B", " b ", "(b)", "(B) "])
@@ -81,6 +81,17 @@ def graded_questions(name: str) -> list[str]:
     """The text of each graded question, from the released exercise."""
     text = cell(exercise(name), "questions")
     return [q.split(" *(`answer_")[0] for q in re.findall(r"^\*\*\d+\.\*\* (.+)$", text, re.M)]
+
+
+def test_answers_are_named_after_their_chapter_and_the_right_letters_are_spread():
+    """A notebook of another chapter answers nothing here, and one letter everywhere earns about a
+    quarter of the choice questions, never more than half."""
+    for name in EXERCISES:
+        region = cell(solution(name), "solution-questions").split("### BEGIN SOLUTION")[1]
+        assert re.findall(r"^(answer_\d+)_\d+ = ", region, re.M) == [f"answer_{int(name[:2])}"] * 8
+        keys, _ = suite_keys(name)
+        letters = [k.right for k in keys.values() if isinstance(k, Choice)]
+        assert max(letters.count(c) for c in "abcd") <= max(2, len(letters) // 2), (name, letters)
 
 
 @pytest.mark.parametrize("name", WITH_QUESTIONS)

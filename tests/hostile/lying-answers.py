@@ -26,11 +26,11 @@ class AnyFloat(float):
     def __rsub__(self, other): return 0.0
     def __abs__(self): return 0.0
 
-answer_1 = AnyNumber(-1)
-answer_2 = AnyLetter("z")
-answer_3 = float("nan")
-answer_4 = AnyFloat(-1.5)
-answer_5 = "abcd"
-answer_6 = ["a", "b", "c", "d"]
-answer_7 = np.array(["a", "b", "c", "d"])
-answer_8 = True
+answer_1_1 = AnyNumber(-1)
+answer_1_2 = AnyLetter("z")
+answer_1_3 = float("nan")
+answer_1_4 = AnyFloat(-1.5)
+answer_1_5 = "abcd"
+answer_1_6 = ["a", "b", "c", "d"]
+answer_1_7 = np.array(["a", "b", "c", "d"])
+answer_1_8 = True

@@ -677,55 +677,55 @@ QUESTIONS = {
     3: Number(0.4162, "t/f = 0.1, and P = √0.1 + 0.1 ≈ 0.316 + 0.1 = 0.416. The paper's √(t/f) alone would give 0.316.", atol=0.01),
     4: Choice("b", 'The power 0.75 flattens the distribution: *the* is drawn about half as often as its count says, rare words several times more often; uniform noise would be the other extreme.'),
     5: Number(-0.5, 'd/ds of -log σ(s) is σ(s) - 1, and σ(0) = 1/2, so -0.5. (For a noise word, -log σ(-s), it is σ(s) = +0.5.)', atol=1e-6),
-    6: Choice("a", 'The loss of the pair involves v_c and the 1 + K output vectors u_o, u_n1, ..., u_nK; only they get a gradient.'),
-    7: Choice("b", 'Skip-gram is an embedding layer followed by an output layer, trained to predict neighbouring words; the learned table is what people call word2vec vectors.'),
-    8: Choice("b", 'The objective only rewards predicting contexts, so words that keep the same company get similar vectors, whatever their polarity.'),
+    6: Choice("d", 'The loss of the pair involves v_c and the 1 + K output vectors u_o, u_n1, ..., u_nK; only they get a gradient.'),
+    7: Choice("a", 'Skip-gram is an embedding layer followed by an output layer, trained to predict neighbouring words; the learned table is what people call word2vec vectors.'),
+    8: Choice("c", 'The objective only rewards predicting contexts, so words that keep the same company get similar vectors, whatever their polarity.'),
 }
 
 
 @points(1, task="questions")
 def test_question_1(student):
     """question 1: word2vec's dynamic window with `window = 5` draws b uniformly from 1 to 5 for each cent..."""
-    check_answer(student, "answer_1", QUESTIONS[1])
+    check_answer(student, "answer_5_1", QUESTIONS[1])
 
 
 @points(1, task="questions")
 def test_question_2(student):
     """question 2: Negative sampling with K = 5 noise words: how many rows of the output table does the up..."""
-    check_answer(student, "answer_2", QUESTIONS[2])
+    check_answer(student, "answer_5_2", QUESTIONS[2])
 
 
 @points(1, task="questions")
 def test_question_3(student):
     """question 3: With t = 10⁻³, with what probability is an occurrence of a word of relative frequency f..."""
-    check_answer(student, "answer_3", QUESTIONS[3])
+    check_answer(student, "answer_5_3", QUESTIONS[3])
 
 
 @points(1, task="questions")
 def test_question_4(student):
     """question 4: Noise words are drawn with probabilities proportional to counts^0.75 instead of the cou..."""
-    check_answer(student, "answer_4", QUESTIONS[4])
+    check_answer(student, "answer_5_4", QUESTIONS[4])
 
 
 @points(1, task="questions")
 def test_question_5(student):
     """question 5: With s = **u** · **v** = 0, what is the derivative of -log σ(s) with respect to s"""
-    check_answer(student, "answer_5", QUESTIONS[5])
+    check_answer(student, "answer_5_5", QUESTIONS[5])
 
 
 @points(1, task="questions")
 def test_question_6(student):
     """question 6: One negative-sampling update of a pair (center c, context o) with K noise words. Which ..."""
-    check_answer(student, "answer_6", QUESTIONS[6])
+    check_answer(student, "answer_5_6", QUESTIONS[6])
 
 
 @points(1, task="questions")
 def test_question_7(student):
     """question 7: How does word2vec relate to an embedding layer"""
-    check_answer(student, "answer_7", QUESTIONS[7])
+    check_answer(student, "answer_5_7", QUESTIONS[7])
 
 
 @points(1, task="questions")
 def test_question_8(student):
     """question 8: Which words end up close to each other in skip-gram vectors trained on raw text"""
-    check_answer(student, "answer_8", QUESTIONS[8])
+    check_answer(student, "answer_5_8", QUESTIONS[8])
