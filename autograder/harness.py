@@ -214,7 +214,7 @@ def check_answer(student, name: str, key: Choice | Number):
             raise
         right = f"({key.right})" if isinstance(key, Choice) else (
             f"{int(key.value):,}" if float(key.value).is_integer() else f"{key.value:g}")
-        raise type(e)(f"{e} The answer: {right}. {key.why}") from None
+        raise type(e)(f"{e}; the answer: {right}. {key.why}") from None
 
 
 def expect_error(call, case: str, *names: str):

@@ -337,5 +337,5 @@ def test_explain_answers_tells_wrong_answers_the_right_one_and_only_when_asked(t
         assert len(questions) == 8 and all(t["score"] == 0 for t in questions)
         assert all(t["score"] == t["max_score"] for t in record["tests"] if t["task"] != "questions")
         outputs[bool(flags)] = [t["output"] for t in questions]
-    assert not any("The answer:" in o for o in outputs[False])
-    assert all("The answer:" in o and len(o.split("The answer:")[1].split()) >= 8 for o in outputs[True])
+    assert not any("; the answer:" in o for o in outputs[False])
+    assert all("; the answer:" in o and len(o.split("; the answer:")[1].split()) >= 8 for o in outputs[True])

@@ -160,7 +160,7 @@ def test_released_answers_tell_a_wrong_or_missing_answer_the_right_one_and_why(a
             check_answer(AnswerSheet(answers, explain=True), f"answer_{i}", key)
         assert type(told.value) is type(kept.value)
         assert str(told.value).startswith(str(kept.value)) and key.why in str(told.value)
-        assert ("The answer: (c)." if i == 1 else "The answer: 2,002.") in str(told.value)
+        assert ("; the answer: (c). " if i == 1 else "; the answer: 2,002. ") in str(told.value)
 
 
 def test_a_right_answer_passes_whether_or_not_the_answers_are_released():
