@@ -5,10 +5,10 @@ myst-nb's cache mode executes a page when Sphinx reads it, one page after anothe
 keeps one core busy while the others wait. Here, when the pages to read are known
 (`env-before-read-docs`), every page whose notebook is missing from the cache is executed in a pool
 of worker processes (one per available core, or COURSE_BOOK_JOBS), each with its own kernel, the
-pages named in the `parallel_execution_first` setting first, and
-its executed notebook is put into the cache exactly as myst-nb would (same notebook, same cache, same
-working directory and limits). myst-nb then finds every page in the cache. A page that fails here
-is left out of the cache: myst-nb executes it again and reports the error as it always does.
+pages of the `parallel_execution_first` setting first. Each executed notebook is put into the cache
+exactly as myst-nb would (same notebook, same cache, same working directory and limits), so myst-nb
+then finds every page there. A page that fails here (or whose worker dies) is left out of the cache:
+myst-nb executes it again and reports the error as it always does.
 """
 from __future__ import annotations
 
@@ -106,7 +106,10 @@ def execute_missing_pages(app, env, docnames):
                                 config.execution_allow_errors)] = (docname, path, read_fmt)
         for future in as_completed(futures):
             docname, path, read_fmt = futures[future]
-            executed, seconds, error = future.result()
+            try:
+                executed, seconds, error = future.result()
+            except Exception as e:     # the worker died (killed, out of memory): the pool is broken
+                executed, seconds, error = None, 0.0, f"{type(e).__name__}: {e}"
             if error is not None:
                 logger.info(f"executing {docname} failed; it is executed again as the page is read",
                             location=docname)
