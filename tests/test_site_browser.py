@@ -293,13 +293,29 @@ OVERFLOW = """() => {
 }"""
 
 
+def _data_folder() -> Path:
+    from embedding_course import coursedata
+    return coursedata.CACHE
+
+
+# The data folder as the session starts: the browser work runs in a thread beside other tests, some of
+# which point coursedata.CACHE at a scratch folder for a moment (test_coursedata's monkeypatch).
+DATA = _data_folder()
+
+
 @functools.lru_cache(maxsize=1)
 def axe_source() -> str:
     """axe-core, from the npm tarball `make data` fetched and checked (embedding_course.coursedata)."""
+    import hashlib
     import tarfile
 
     from embedding_course import coursedata
-    with tarfile.open(coursedata.path("axe")) as tgz:
+    source = coursedata.SOURCES["axe"]
+    path = DATA / source["file"]
+    if not path.exists() or hashlib.sha256(path.read_bytes()).hexdigest() != source["sha256"]:
+        coursedata.path("axe")          # its message: missing, or altered
+        raise AssertionError(f"{path} is missing or altered: run `make data`")
+    with tarfile.open(path) as tgz:
         return tgz.extractfile("package/axe.min.js").read().decode()
 
 
