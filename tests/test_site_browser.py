@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from embedding_course import coursedata
 from conftest import chromium_path, early, wait_for_sites
 from website import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, STUDENT, html_pages, soup, toc_docs
 
@@ -293,29 +294,16 @@ OVERFLOW = """() => {
 }"""
 
 
-def _data_folder() -> Path:
-    from embedding_course import coursedata
-    return coursedata.CACHE
-
-
 # The data folder as the session starts: the browser work runs in a thread beside other tests, some of
 # which point coursedata.CACHE at a scratch folder for a moment (test_coursedata's monkeypatch).
-DATA = _data_folder()
+DATA = coursedata.CACHE
 
 
 @functools.lru_cache(maxsize=1)
 def axe_source() -> str:
     """axe-core, from the npm tarball `make data` fetched and checked (embedding_course.coursedata)."""
-    import hashlib
     import tarfile
-
-    from embedding_course import coursedata
-    source = coursedata.SOURCES["axe"]
-    path = DATA / source["file"]
-    if not path.exists() or hashlib.sha256(path.read_bytes()).hexdigest() != source["sha256"]:
-        coursedata.path("axe")          # its message: missing, or altered
-        raise AssertionError(f"{path} is missing or altered: run `make data`")
-    with tarfile.open(path) as tgz:
+    with tarfile.open(coursedata.path("axe", DATA)) as tgz:
         return tgz.extractfile("package/axe.min.js").read().decode()
 
 

@@ -12,6 +12,7 @@ myst-nb executes it again and reports the error as it always does.
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import re
@@ -65,8 +66,8 @@ def page_notebook(env, docname: str):
 def execute(notebook, cwd: str | None, timeout, allow_errors: bool):
     """In a worker: (executed notebook, seconds, error text or None)."""
     try:
-        with tempfile.TemporaryDirectory() as tmp:
-            result = single_nb_execution(notebook, cwd=cwd or tmp, timeout=timeout,
+        with tempfile.TemporaryDirectory() if cwd is None else contextlib.nullcontext(cwd) as where:
+            result = single_nb_execution(notebook, cwd=where, timeout=timeout,
                                          allow_errors=allow_errors, meta_override=True)
         return result.nb, result.time, result.exc_string if result.err is not None else None
     except Exception:           # a kernel that died, a kernel that would not start: myst-nb reports it
