@@ -182,19 +182,22 @@ def check_number(got, expected: float, case: str, *, rtol: float = 0.0, atol: fl
 
 @dataclass(frozen=True)
 class Choice:
-    """The key of a multiple-choice question: the right letter, and why (for the released answers)."""
+    """The key of a multiple-choice question: the right letter, and why (for the released answers);
+    `ask`, the question's start, names its test in the feedback."""
     right: str
     why: str
     choices: str = "abcd"
+    ask: str = ""
 
 
 @dataclass(frozen=True)
 class Number:
-    """The key of a numeric question: the value (exact unless rtol/atol), and why."""
+    """The key of a numeric question: the value (exact unless rtol/atol), and why; `ask` as for Choice."""
     value: float
     why: str
     rtol: float = 0.0
     atol: float = 0.0
+    ask: str = ""
 
 
 def check_answer(student, name: str, key: Choice | Number):
@@ -215,6 +218,19 @@ def check_answer(student, name: str, key: Choice | Number):
         right = f"({key.right})" if isinstance(key, Choice) else (
             f"{int(key.value):,}" if float(key.value).is_integer() else f"{key.value:g}")
         raise type(e)(f"{e}; the answer: {right}. {key.why}") from None
+
+
+def question_tests(chapter: int, questions: dict) -> dict:
+    """The tests of a chapter's graded questions, one per key of `questions` (number -> Choice or
+    Number): `test_question_<i>`, worth 1 point of task `questions`, checks `answer_<chapter>_<i>`.
+    A suite adds them with `globals().update(question_tests(<chapter>, QUESTIONS))`."""
+    def one(i: int, key: Choice | Number):
+        def test(student):
+            check_answer(student, f"answer_{chapter}_{i}", key)
+        test.__name__ = test.__qualname__ = f"test_question_{i}"
+        test.__doc__ = f"question {i}: {key.ask}" if key.ask else f"question {i}"
+        return points(1, task="questions")(test)
+    return {f"test_question_{i}": one(i, key) for i, key in sorted(questions.items())}
 
 
 def expect_error(call, case: str, *names: str):

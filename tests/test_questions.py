@@ -9,7 +9,8 @@ import re
 import numpy as np
 import pytest
 
-from autograder.harness import Choice, Mismatch, Missing, Number, check_answer, check_choice, check_number
+from autograder.harness import (Choice, Mismatch, Missing, Number, check_answer, check_choice, check_number,
+                                question_tests)
 from conftest import EXERCISES, REPO, exercise, solution
 
 WITH_QUESTIONS = EXERCISES
@@ -52,23 +53,22 @@ def test_a_number_may_be_given_a_tolerance():
     check_number(101, 100, "q", rtol=0.01)
 
 
-def suite_keys(name: str) -> tuple[dict, dict]:
-    """The suite's QUESTIONS (number -> Choice or Number) and the @points(...) of each test_question_<i>,
-    read from its source (importing it would register its marks in this session)."""
+def suite_keys(name: str) -> tuple[dict, list[str]]:
+    """The suite's QUESTIONS (number -> Choice or Number) and what its `globals().update(...)` calls
+    add, read from its source (importing it would register its marks in this session)."""
     path = REPO / "autograder" / "suites" / name / f"test_{name.replace('-', '_')}.py"
     tree = ast.parse(path.read_text())
-    keys, marks = {}, {}
+    keys, calls = {}, []
     for node in tree.body:
         if isinstance(node, ast.Assign) and [t.id for t in node.targets if isinstance(t, ast.Name)] == ["QUESTIONS"]:
             for k, v in zip(node.value.keys, node.value.values):
                 kind = {"Choice": Choice, "Number": Number}[v.func.id]
                 keys[ast.literal_eval(k)] = kind(*map(ast.literal_eval, v.args),
                                                  **{kw.arg: ast.literal_eval(kw.value) for kw in v.keywords})
-        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_question_"):
-            (mark,) = [d for d in node.decorator_list if isinstance(d, ast.Call) and d.func.id == "points"]
-            marks[int(node.name.removeprefix("test_question_"))] = (
-                [ast.literal_eval(a) for a in mark.args], {kw.arg: ast.literal_eval(kw.value) for kw in mark.keywords})
-    return keys, marks
+        if (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+                and ast.unparse(node.value.func) == "globals().update"):
+            calls.append(ast.unparse(node.value.args[0]))
+    return keys, calls
 
 
 def cell(path, cell_id: str) -> str:
@@ -96,10 +96,10 @@ def test_answers_are_named_after_their_chapter_and_the_right_letters_are_spread(
 
 @pytest.mark.parametrize("name", WITH_QUESTIONS)
 def test_the_key_is_in_the_suite_and_the_solution_answers_it(name):
-    keys, marks = suite_keys(name)
-    assert 6 <= len(keys) <= 10 and sorted(keys) == list(range(1, len(keys) + 1)) == sorted(marks)
+    keys, calls = suite_keys(name)
+    assert 6 <= len(keys) <= 10 and sorted(keys) == list(range(1, len(keys) + 1))
+    assert calls == [f"question_tests({int(name[:2])}, QUESTIONS)"], "the suite adds its question tests"
     for i, key in keys.items():
-        assert marks[i] == ([1], {"task": "questions"}), f"test_question_{i} is worth 1 point of task questions"
         assert isinstance(key, (Choice, Number)) and len(key.why) > 40, f"question {i} needs a key and its why"
     region = cell(solution(name), "solution-questions").split("### BEGIN SOLUTION")[1]
     answers = {int(i): eval(value) for i, value in ASSIGNMENT.findall(region)}
@@ -174,3 +174,21 @@ def test_only_the_graders_flag_itself_releases_the_answers():
     with pytest.raises(Mismatch) as kept:
         check_answer(AnswerSheet({"answer_1": "a"}, explain="yes"), "answer_1", KEYS[1])
     assert KEYS[1].why not in str(kept.value)
+
+
+def test_question_tests_are_one_point_each_and_check_their_chapters_answers():
+    tests = question_tests(7, {2: KEYS[2], 1: Choice("c", KEYS[1].why, ask="Unseen words?")})
+    assert list(tests) == ["test_question_1", "test_question_2"]
+    for name, test in tests.items():
+        assert test.__name__ == name
+        (mark,) = test.pytestmark
+        assert mark.name == "grading" and mark.kwargs == {"points": 1.0, "task": "questions"}
+    assert tests["test_question_1"].__doc__ == "question 1: Unseen words?"
+    assert tests["test_question_2"].__doc__ == "question 2"
+    right = AnswerSheet({"answer_7_1": "c", "answer_7_2": 2002}, explain=False)
+    for test in tests.values():
+        test(right)
+    with pytest.raises(Missing):       # another chapter's answers answer nothing
+        tests["test_question_1"](AnswerSheet({"answer_1": "c", "answer_1_1": "c"}, explain=False))
+    with pytest.raises(Mismatch):
+        tests["test_question_2"](AnswerSheet({"answer_7_2": 2001}, explain=False))

@@ -8,7 +8,7 @@ from collections import Counter
 
 import numpy as np
 
-from autograder.harness import (Choice, Number, named, Mismatch, check_answer, check_array, check_equal,
+from autograder.harness import (Choice, Number, question_tests, named, Mismatch, check_array, check_equal,
                                 check_tensor, check_unchanged, describe, expect_error, points, tensor)
 
 # ---------------------------------------------------------------- helpers
@@ -449,60 +449,15 @@ def test_one_hot_torch_too_large(student, devices):
 # learner reads once the answers are released.
 
 QUESTIONS = {
-    1: Number(2002, 'The 2,000 words get the indices 1 to 2,000, `<pad>` is 0 and `<unk>` is 2,001. The indices run from 0 to 2,001, and a table needs one row more than the largest index: 2,002.'),
-    2: Choice("c", 'Unseen words are normal at prediction time, so they map to `<unk>` instead of raising. Index 0 is kept for padding, which carries no word, and a new index would need a row the trained table does not have.'),
-    3: Number(7, "`'pre'` truncation drops tokens from the front and keeps the end of the text: `[7, 8, 9]`."),
-    4: Number(3_200_000, 'Every index becomes a vector of length 5,000: shape `(32, 20, 5000)`, 32 × 20 × 5,000 = 3,200,000 numbers, all but 640 of them zeros.'),
-    5: Choice("b", "numpy counts negative indices from the end, without a word: -1 is the last row. PyTorch's `F.one_hot` raises instead. Code that encodes indices should check their range itself."),
-    6: Choice("d", 'Two different one-hot vectors have their 1 in different places, so they are orthogonal: every pair of words is equally different. Similarity has to be learnt, which is what an embedding table does.'),
-    7: Choice("a", 'An index names a word and means nothing as a quantity; ordering by frequency only makes a vocabulary cut simple: the most frequent words keep their indices.'),
-    8: Choice("b", 'Indices are names, not quantities. A layer multiplies its input, so it would treat index 4 as more than index 3; one-hot vectors (and embeddings) give every word its own direction instead.'),
+    1: Number(2002, 'The 2,000 words get the indices 1 to 2,000, `<pad>` is 0 and `<unk>` is 2,001. The indices run from 0 to 2,001, and a table needs one row more than the largest index: 2,002.', ask='A corpus has 2,000 distinct words. You build its vocabulary as this chapter does (`buil...'),
+    2: Choice("c", 'Unseen words are normal at prediction time, so they map to `<unk>` instead of raising. Index 0 is kept for padding, which carries no word, and a new index would need a row the trained table does not have.', ask='At prediction time a review contains *popcorn*, a word the training corpus never had. W...'),
+    3: Number(7, "`'pre'` truncation drops tokens from the front and keeps the end of the text: `[7, 8, 9]`.", ask="With Keras's defaults (`padding='pre'`, `truncating='pre'`), what is the first element ..."),
+    4: Number(3_200_000, 'Every index becomes a vector of length 5,000: shape `(32, 20, 5000)`, 32 × 20 × 5,000 = 3,200,000 numbers, all but 640 of them zeros.', ask='A batch of token indices has shape `(32, 20)` and the vocabulary has 5,000 entries. How...'),
+    5: Choice("b", "numpy counts negative indices from the end, without a word: -1 is the last row. PyTorch's `F.one_hot` raises instead. Code that encodes indices should check their range itself.", ask='`V = 10` and `eye = np.eye(V)`. A bug upstream produces the index -1. What does `eye[-1...'),
+    6: Choice("d", 'Two different one-hot vectors have their 1 in different places, so they are orthogonal: every pair of words is equally different. Similarity has to be learnt, which is what an embedding table does.', ask='*good* and *great* mean nearly the same. What is the dot product of their one-hot vectors'),
+    7: Choice("a", 'An index names a word and means nothing as a quantity; ordering by frequency only makes a vocabulary cut simple: the most frequent words keep their indices.', ask='Why does `build_vocab` number the words by decreasing frequency'),
+    8: Choice("b", 'Indices are names, not quantities. A layer multiplies its input, so it would treat index 4 as more than index 3; one-hot vectors (and embeddings) give every word its own direction instead.', ask="Why not feed each word's index itself, one number per word (say *great* = 3, *terrible*..."),
 }
 
 
-@points(1, task="questions")
-def test_question_1(student):
-    """question 1: A corpus has 2,000 distinct words. You build its vocabulary as this chapter does (`buil..."""
-    check_answer(student, "answer_1_1", QUESTIONS[1])
-
-
-@points(1, task="questions")
-def test_question_2(student):
-    """question 2: At prediction time a review contains *popcorn*, a word the training corpus never had. W..."""
-    check_answer(student, "answer_1_2", QUESTIONS[2])
-
-
-@points(1, task="questions")
-def test_question_3(student):
-    """question 3: With Keras's defaults (`padding='pre'`, `truncating='pre'`), what is the first element ..."""
-    check_answer(student, "answer_1_3", QUESTIONS[3])
-
-
-@points(1, task="questions")
-def test_question_4(student):
-    """question 4: A batch of token indices has shape `(32, 20)` and the vocabulary has 5,000 entries. How..."""
-    check_answer(student, "answer_1_4", QUESTIONS[4])
-
-
-@points(1, task="questions")
-def test_question_5(student):
-    """question 5: `V = 10` and `eye = np.eye(V)`. A bug upstream produces the index -1. What does `eye[-1..."""
-    check_answer(student, "answer_1_5", QUESTIONS[5])
-
-
-@points(1, task="questions")
-def test_question_6(student):
-    """question 6: *good* and *great* mean nearly the same. What is the dot product of their one-hot vectors"""
-    check_answer(student, "answer_1_6", QUESTIONS[6])
-
-
-@points(1, task="questions")
-def test_question_7(student):
-    """question 7: Why does `build_vocab` number the words by decreasing frequency"""
-    check_answer(student, "answer_1_7", QUESTIONS[7])
-
-
-@points(1, task="questions")
-def test_question_8(student):
-    """question 8: Why not feed each word's index itself, one number per word (say *great* = 3, *terrible*..."""
-    check_answer(student, "answer_1_8", QUESTIONS[8])
+globals().update(question_tests(1, QUESTIONS))

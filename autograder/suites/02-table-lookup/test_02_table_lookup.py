@@ -9,8 +9,8 @@ and compare with W[x], and with sending the indices and the result, timed here.
 import numpy as np
 import torch
 
-from autograder.harness import (SPEED_ATTEMPTS, Attempts, Choice, Number, named, Mismatch, StudentRaised,
-                                TensorData, best_time, check_answer, check_array, check_speed, check_tensor,
+from autograder.harness import (Choice, Number, question_tests, SPEED_ATTEMPTS, Attempts, named, Mismatch, StudentRaised,
+                                TensorData, best_time, check_array, check_speed, check_tensor,
                                 check_unchanged, expect_error, points, tensor, torch_threads, transfer_time)
 
 LOOP_HINT = "Is there a Python loop over the tokens? Index with the whole index array at once"
@@ -492,60 +492,15 @@ def test_lookup_torch_out_of_range(student, devices, rng):
 # learner reads once the answers are released.
 
 QUESTIONS = {
-    1: Number(5, '`W[x][0, 1]` is row `x[0, 1] = 1` of `W`, `[3, 4, 5]`; its element 2 is 5.'),
-    2: Number(10_000, 'Rows are numbered from 0, so a table needs one row more than the largest index: 10,000.'),
-    3: Number(96_000, "The output has the input's shape with `embedding_dim` appended, `(64, 30, 50)`: 96,000 numbers. The vocabulary size does not appear in it."),
-    4: Choice("c", '`nn.Embedding` checks the range of its indices and refuses -1. Plain indexing, `W[x]` in numpy or torch, would silently count from the end, which is why a hand-written lookup must check the range itself.'),
-    5: Choice("b", 'An embedding layer is a linear layer without bias applied to one-hot vectors; `nn.Linear` keeps its matrix as `(d, V)`, so it holds `W` transposed.'),
-    6: Choice("d", '`from_pretrained(W)` defaults to `freeze=True`: `weight.requires_grad` is False, so no gradient reaches it. Pass `freeze=False` to train it.'),
-    7: Choice("a", 'An embedding layer is not a separate, pre-trained model: its table starts random (normal, in PyTorch) and learns whatever the loss rewards. Pretrained vectors are something you load into it on purpose.'),
-    8: Choice("a", 'A lookup copies `d` numbers per token whatever V is; the one-hot product builds vectors of length V and multiplies by the whole `V × d` table: its cost grows with V.'),
+    1: Number(5, '`W[x][0, 1]` is row `x[0, 1] = 1` of `W`, `[3, 4, 5]`; its element 2 is 5.', ask='`W = np.arange(12).reshape(4, 3)` and `x = np.array([[3, 1], [0, 0]])`. What is `W[x][0...'),
+    2: Number(10_000, 'Rows are numbered from 0, so a table needs one row more than the largest index: 10,000.', ask='The largest index in your data is 9,999, and 0 occurs too. What is the smallest `num_em...'),
+    3: Number(96_000, "The output has the input's shape with `embedding_dim` appended, `(64, 30, 50)`: 96,000 numbers. The vocabulary size does not appear in it.", ask='`nn.Embedding(5000, 50)` receives a batch of shape `(64, 30)`. How many numbers does it...'),
+    4: Choice("c", '`nn.Embedding` checks the range of its indices and refuses -1. Plain indexing, `W[x]` in numpy or torch, would silently count from the end, which is why a hand-written lookup must check the range itself.', ask='`emb = nn.Embedding(10, 4)`. What does `emb(torch.tensor([-1]))` do'),
+    5: Choice("b", 'An embedding layer is a linear layer without bias applied to one-hot vectors; `nn.Linear` keeps its matrix as `(d, V)`, so it holds `W` transposed.', ask='`lin = nn.Linear(V, d, bias=False)` should give, on one-hot vectors, the outputs that `...'),
+    6: Choice("d", '`from_pretrained(W)` defaults to `freeze=True`: `weight.requires_grad` is False, so no gradient reaches it. Pass `freeze=False` to train it.', ask='`emb = nn.Embedding.from_pretrained(W)`, and an optimiser trains a model built on `emb`...'),
+    7: Choice("a", 'An embedding layer is not a separate, pre-trained model: its table starts random (normal, in PyTorch) and learns whatever the loss rewards. Pretrained vectors are something you load into it on purpose.', ask='What does `nn.Embedding(V, d)` hold when it is created'),
+    8: Choice("a", 'A lookup copies `d` numbers per token whatever V is; the one-hot product builds vectors of length V and multiplies by the whole `V × d` table: its cost grows with V.', ask='The batch and `d` stay fixed while the vocabulary grows from 10,000 to 20,000 rows. Rou...'),
 }
 
 
-@points(1, task="questions")
-def test_question_1(student):
-    """question 1: `W = np.arange(12).reshape(4, 3)` and `x = np.array([[3, 1], [0, 0]])`. What is `W[x][0..."""
-    check_answer(student, "answer_2_1", QUESTIONS[1])
-
-
-@points(1, task="questions")
-def test_question_2(student):
-    """question 2: The largest index in your data is 9,999, and 0 occurs too. What is the smallest `num_em..."""
-    check_answer(student, "answer_2_2", QUESTIONS[2])
-
-
-@points(1, task="questions")
-def test_question_3(student):
-    """question 3: `nn.Embedding(5000, 50)` receives a batch of shape `(64, 30)`. How many numbers does it..."""
-    check_answer(student, "answer_2_3", QUESTIONS[3])
-
-
-@points(1, task="questions")
-def test_question_4(student):
-    """question 4: `emb = nn.Embedding(10, 4)`. What does `emb(torch.tensor([-1]))` do"""
-    check_answer(student, "answer_2_4", QUESTIONS[4])
-
-
-@points(1, task="questions")
-def test_question_5(student):
-    """question 5: `lin = nn.Linear(V, d, bias=False)` should give, on one-hot vectors, the outputs that `..."""
-    check_answer(student, "answer_2_5", QUESTIONS[5])
-
-
-@points(1, task="questions")
-def test_question_6(student):
-    """question 6: `emb = nn.Embedding.from_pretrained(W)`, and an optimiser trains a model built on `emb`..."""
-    check_answer(student, "answer_2_6", QUESTIONS[6])
-
-
-@points(1, task="questions")
-def test_question_7(student):
-    """question 7: What does `nn.Embedding(V, d)` hold when it is created"""
-    check_answer(student, "answer_2_7", QUESTIONS[7])
-
-
-@points(1, task="questions")
-def test_question_8(student):
-    """question 8: The batch and `d` stay fixed while the vocabulary grows from 10,000 to 20,000 rows. Rou..."""
-    check_answer(student, "answer_2_8", QUESTIONS[8])
+globals().update(question_tests(2, QUESTIONS))

@@ -24,7 +24,7 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-from autograder.harness import (Choice, Number, check_answer, SPEED_ATTEMPTS, Attempts, named, Mismatch,
+from autograder.harness import (Choice, Number, question_tests, SPEED_ATTEMPTS, Attempts, named, Mismatch,
                                 StudentRaised, TensorData, best_time, check_array, check_speed, check_tensor,
                                 check_unchanged, expect_error, points, tensor, torch_threads, transfer_time)
 
@@ -833,60 +833,15 @@ def test_embedding_bag_speed(student, devices, rng):
 # learner reads once the answers are released.
 
 QUESTIONS = {
-    1: Number(2, 'Row 2 is looked up twice and each output element has gradient 1, so the scatter-add accumulates 1 + 1 = 2 into each of its elements. Overwriting instead of accumulating would give 1.'),
-    2: Number(2, 'Only the rows that were looked up, 2 and 5, receive a gradient; the dense gradient holds zeros for the other four.'),
-    3: Choice("a", 'SGD moves each weight by its gradient, and the rows not looked up have a gradient of zero.'),
-    4: Choice("c", "Adam's step is its first moment over the square root of its second; without new gradients the first decays by 0.9 per step and the second hardly at all, so the row keeps moving. Only a lazy optimiser such as `SparseAdam` (or plain SGD) leaves it alone."),
-    5: Choice("d", "`padding_idx` zeroes that row's gradient every time; Adam never sees a non-zero gradient for it, so its moments and its steps stay zero. (A row looked up once and then unused is another story: question 4.)"),
-    6: Number(1.0, 'The padding row holds zeros, and zeros count in a mean: (1 + 3 + 0 + 0) / 4 = 1. The mean over the real tokens would be 2: that is why a mean over padded sequences needs a mask.', atol=1e-6),
-    7: Choice("b", 'A bag is given by its indices and an offset, so no padding exists to be counted, and the mean is computed without materialising one vector per position.'),
-    8: Number(1.0, 'With `max_norm`, every row that is looked up and longer than `max_norm` is rescaled to that norm, in place, in the table itself: the stored row becomes `[0.6, 0.8]`.', atol=1e-6),
+    1: Number(2, 'Row 2 is looked up twice and each output element has gradient 1, so the scatter-add accumulates 1 + 1 = 2 into each of its elements. Overwriting instead of accumulating would give 1.', ask='A table `W` has 6 rows of 4 numbers, `x = torch.tensor([2, 5, 2])` and the loss is `W[x...'),
+    2: Number(2, 'Only the rows that were looked up, 2 and 5, receive a gradient; the dense gradient holds zeros for the other four.', ask='Same setting: how many rows of `W.grad` are not zero'),
+    3: Choice("a", 'SGD moves each weight by its gradient, and the rows not looked up have a gradient of zero.', ask='With plain SGD (no momentum, no weight decay), which rows of the table does one step on...'),
+    4: Choice("c", "Adam's step is its first moment over the square root of its second; without new gradients the first decays by 0.9 per step and the second hardly at all, so the row keeps moving. Only a lazy optimiser such as `SparseAdam` (or plain SGD) leaves it alone.", ask='Row 3 is looked up in step 1 only, and the optimiser is Adam. What happens to row 3 in ...'),
+    5: Choice("d", "`padding_idx` zeroes that row's gradient every time; Adam never sees a non-zero gradient for it, so its moments and its steps stay zero. (A row looked up once and then unused is another story: question 4.)", ask='`nn.Embedding(V, d, padding_idx=0)` is trained with Adam on batches full of padding. Wh...'),
+    6: Number(1.0, 'The padding row holds zeros, and zeros count in a mean: (1 + 3 + 0 + 0) / 4 = 1. The mean over the real tokens would be 2: that is why a mean over padded sequences needs a mask.', atol=1e-6, ask='`emb = nn.Embedding(10, 2, padding_idx=0)`, whose row 4 is `[1, 0]` and row 7 is `[3, 2...'),
+    7: Choice("b", 'A bag is given by its indices and an offset, so no padding exists to be counted, and the mean is computed without materialising one vector per position.', ask="What does `nn.EmbeddingBag(V, d, mode='mean')` do that `nn.Embedding` followed by `.mea..."),
+    8: Number(1.0, 'With `max_norm`, every row that is looked up and longer than `max_norm` is rescaled to that norm, in place, in the table itself: the stored row becomes `[0.6, 0.8]`.', atol=1e-6, ask='`emb = nn.Embedding(5, 2, max_norm=1.0)` and row 3 of `emb.weight` holds `[3.0, 4.0]`. ...'),
 }
 
 
-@points(1, task="questions")
-def test_question_1(student):
-    """question 1: A table `W` has 6 rows of 4 numbers, `x = torch.tensor([2, 5, 2])` and the loss is `W[x..."""
-    check_answer(student, "answer_3_1", QUESTIONS[1])
-
-
-@points(1, task="questions")
-def test_question_2(student):
-    """question 2: Same setting: how many rows of `W.grad` are not zero"""
-    check_answer(student, "answer_3_2", QUESTIONS[2])
-
-
-@points(1, task="questions")
-def test_question_3(student):
-    """question 3: With plain SGD (no momentum, no weight decay), which rows of the table does one step on..."""
-    check_answer(student, "answer_3_3", QUESTIONS[3])
-
-
-@points(1, task="questions")
-def test_question_4(student):
-    """question 4: Row 3 is looked up in step 1 only, and the optimiser is Adam. What happens to row 3 in ..."""
-    check_answer(student, "answer_3_4", QUESTIONS[4])
-
-
-@points(1, task="questions")
-def test_question_5(student):
-    """question 5: `nn.Embedding(V, d, padding_idx=0)` is trained with Adam on batches full of padding. Wh..."""
-    check_answer(student, "answer_3_5", QUESTIONS[5])
-
-
-@points(1, task="questions")
-def test_question_6(student):
-    """question 6: `emb = nn.Embedding(10, 2, padding_idx=0)`, whose row 4 is `[1, 0]` and row 7 is `[3, 2..."""
-    check_answer(student, "answer_3_6", QUESTIONS[6])
-
-
-@points(1, task="questions")
-def test_question_7(student):
-    """question 7: What does `nn.EmbeddingBag(V, d, mode='mean')` do that `nn.Embedding` followed by `.mea..."""
-    check_answer(student, "answer_3_7", QUESTIONS[7])
-
-
-@points(1, task="questions")
-def test_question_8(student):
-    """question 8: `emb = nn.Embedding(5, 2, max_norm=1.0)` and row 3 of `emb.weight` holds `[3.0, 4.0]`. ..."""
-    check_answer(student, "answer_3_8", QUESTIONS[8])
+globals().update(question_tests(3, QUESTIONS))

@@ -31,7 +31,7 @@ import time
 import numpy as np
 import torch
 
-from autograder.harness import (Choice, Number, check_answer, load_once, named, Mismatch, StudentRaised,
+from autograder.harness import (Choice, Number, question_tests, load_once, named, Mismatch, StudentRaised,
                                 TensorData, check_tensor, points, tensor)
 from autograder.student import Remote
 
@@ -876,60 +876,15 @@ def test_train_validation_accuracy(student, devices, rng):
 # learner reads once the answers are released.
 
 QUESTIONS = {
-    1: Number(2.0, 'The mean of the three real vectors is `[1, 2]`; u · [1, 2] = 3, and 3 - 1 = 2. Averaging over all five positions would give `[0.6, 1.2]` and z = 0.8.', atol=1e-6),
-    2: Choice("c", 'Zero vectors count in a mean: a sentence padded to 40 positions would be averaged over 40, the same sentence padded to 10 over 10.'),
-    3: Choice("a", "E[w] reaches the loss only through the dot product u · E[w] (inside the mean), so its gradient is u times a number: every row's gradient points along u."),
-    4: Choice("b", 'The table learns what the loss rewards: essentially one number per word along one direction, its polarity. Positive words end up together, whatever they mean.'),
-    5: Choice("d", "A task-trained table encodes what helps with the task. For sentiment that is polarity; for general meaning one needs an objective about meaning, such as word2vec's (next chapter)."),
-    6: Number(1, "Every row's gradient is a multiple of u, and u drifts little, so the change is nearly one direction with one number per word: rank one."),
-    7: Choice("c", 'A mean ignores word order: the two sentences have the same tokens, so the same mean and the same logit.'),
-    8: Choice("a", "Adam divides each coordinate's gradient by a running estimate of its size; when the sign is steady the ratio is about ±1, so the step is about ± lr: the row moves along sign(u), not along u."),
+    1: Number(2.0, 'The mean of the three real vectors is `[1, 2]`; u · [1, 2] = 3, and 3 - 1 = 2. Averaging over all five positions would give `[0.6, 1.2]` and z = 0.8.', atol=1e-6, ask="The chapter's model averages the vectors of the real tokens, then computes z = **u** · ..."),
+    2: Choice("c", 'Zero vectors count in a mean: a sentence padded to 40 positions would be averaged over 40, the same sentence padded to 10 over 10.', ask='Why must the mean skip the padding positions'),
+    3: Choice("a", "E[w] reaches the loss only through the dot product u · E[w] (inside the mean), so its gradient is u times a number: every row's gradient points along u.", ask='In this model, what is the gradient of the loss with respect to one row E[w] of the table'),
+    4: Choice("b", 'The table learns what the loss rewards: essentially one number per word along one direction, its polarity. Positive words end up together, whatever they mean.', ask='After training on sentiment, which words are nearest to *good* in the learned table'),
+    5: Choice("d", "A task-trained table encodes what helps with the task. For sentiment that is polarity; for general meaning one needs an objective about meaning, such as word2vec's (next chapter).", ask='Is the table learned on this sentiment task a good general-purpose representation of wo...'),
+    6: Number(1, "Every row's gradient is a multiple of u, and u drifts little, so the change is nearly one direction with one number per word: rank one.", ask='With `embedding_dim = 32`, the change of the table during training (learned table minus...'),
+    7: Choice("c", 'A mean ignores word order: the two sentences have the same tokens, so the same mean and the same logit.', ask='What does the model make of *not good, just bad* and *not bad, just good*'),
+    8: Choice("a", "Adam divides each coordinate's gradient by a running estimate of its size; when the sign is steady the ratio is about ±1, so the step is about ± lr: the row moves along sign(u), not along u.", ask="Adam trains the table, and a row's gradients keep their sign from step to step. About h..."),
 }
 
 
-@points(1, task="questions")
-def test_question_1(student):
-    """question 1: The chapter's model averages the vectors of the real tokens, then computes z = **u** · ..."""
-    check_answer(student, "answer_4_1", QUESTIONS[1])
-
-
-@points(1, task="questions")
-def test_question_2(student):
-    """question 2: Why must the mean skip the padding positions"""
-    check_answer(student, "answer_4_2", QUESTIONS[2])
-
-
-@points(1, task="questions")
-def test_question_3(student):
-    """question 3: In this model, what is the gradient of the loss with respect to one row E[w] of the table"""
-    check_answer(student, "answer_4_3", QUESTIONS[3])
-
-
-@points(1, task="questions")
-def test_question_4(student):
-    """question 4: After training on sentiment, which words are nearest to *good* in the learned table"""
-    check_answer(student, "answer_4_4", QUESTIONS[4])
-
-
-@points(1, task="questions")
-def test_question_5(student):
-    """question 5: Is the table learned on this sentiment task a good general-purpose representation of wo..."""
-    check_answer(student, "answer_4_5", QUESTIONS[5])
-
-
-@points(1, task="questions")
-def test_question_6(student):
-    """question 6: With `embedding_dim = 32`, the change of the table during training (learned table minus..."""
-    check_answer(student, "answer_4_6", QUESTIONS[6])
-
-
-@points(1, task="questions")
-def test_question_7(student):
-    """question 7: What does the model make of *not good, just bad* and *not bad, just good*"""
-    check_answer(student, "answer_4_7", QUESTIONS[7])
-
-
-@points(1, task="questions")
-def test_question_8(student):
-    """question 8: Adam trains the table, and a row's gradients keep their sign from step to step. About h..."""
-    check_answer(student, "answer_4_8", QUESTIONS[8])
+globals().update(question_tests(4, QUESTIONS))

@@ -25,7 +25,7 @@ from torch import nn
 from torch.nn import functional as F
 from torch.optim import Adam
 
-from autograder.harness import (Choice, Number, check_answer, Attempts, Mismatch, StudentRaised, TensorData,
+from autograder.harness import (Choice, Number, question_tests, Attempts, Mismatch, StudentRaised, TensorData,
                                 WorkerDied, check_array, check_tensor, expect_error, named, points, tensor,
                                 torch_threads)
 from autograder.student import BudgetExhausted
@@ -778,60 +778,15 @@ def test_summarise_one_seed(student, rng):
 # learner reads once the answers are released.
 
 QUESTIONS = {
-    1: Choice("c", '`from_pretrained` does not copy. Give each model its own `matrix.clone()`, or the next model starts from a table the previous one trained.'),
-    2: Choice("b", 'At the start the classifier is random and its gradients large and arbitrary; once it makes sense of the vectors, fine-tuning adjusts them instead of overwriting them.'),
-    3: Number(1_000_000, "One row per vocabulary index, in the vocabulary's order: 20,000 × 50 = 1,000,000. GloVe's other words are not part of the layer."),
-    4: Choice("a", 'A zero row is a legitimate, trainable row; the point is what it does to the model at the start.'),
-    5: Choice("d", 'GloVe, like word2vec, places words by the company they keep; *a good film* and *a bad film* are the same company. Fine-tuning on sentiment pulls them apart.'),
-    6: Choice("c", "A matched control changes one thing only. Part of what a comparison with a N(0, 1) table would credit to pretraining is the table's scale and width."),
-    7: Number(4001, '16,002 rows: 12,000 copied from GloVe, `<pad>` zero, and the rest random: the 4,000 words GloVe lacks and `<unk>`, 4,001.'),
-    8: Choice("a", "A word outside the vocabulary becomes `<unk>`, whatever GloVe holds; to use its vector, build the vocabulary from the pretrained words too (the chapter's last experiment)."),
+    1: Choice("c", '`from_pretrained` does not copy. Give each model its own `matrix.clone()`, or the next model starts from a table the previous one trained.', ask='`base = glove.clone()` and `layer = nn.Embedding.from_pretrained(base, freeze=False)`. ...'),
+    2: Choice("b", 'At the start the classifier is random and its gradients large and arbitrary; once it makes sense of the vectors, fine-tuning adjusts them instead of overwriting them.', ask='A classic recipe first trains the classifier on frozen pretrained vectors and unfreezes...'),
+    3: Number(1_000_000, "One row per vocabulary index, in the vocabulary's order: 20,000 × 50 = 1,000,000. GloVe's other words are not part of the layer.", ask='A task vocabulary has 20,000 indices (`<pad>` and `<unk>` included) and GloVe holds 400...'),
+    4: Choice("a", 'A zero row is a legitimate, trainable row; the point is what it does to the model at the start.', ask="Why does the chapter give the words GloVe lacks a random vector at GloVe's scale rather..."),
+    5: Choice("d", 'GloVe, like word2vec, places words by the company they keep; *a good film* and *a bad film* are the same company. Fine-tuning on sentiment pulls them apart.', ask='Before any fine-tuning, how do the GloVe vectors of *good* and *bad* relate'),
+    6: Choice("c", "A matched control changes one thing only. Part of what a comparison with a N(0, 1) table would credit to pretraining is the table's scale and width.", ask='Why does the chapter compare pretrained vectors with a random table drawn at their scal...'),
+    7: Number(4001, '16,002 rows: 12,000 copied from GloVe, `<pad>` zero, and the rest random: the 4,000 words GloVe lacks and `<unk>`, 4,001.', ask='A vocabulary holds 16,000 words plus `<pad>` and `<unk>`; GloVe has vectors for 12,000 ...'),
+    8: Choice("a", "A word outside the vocabulary becomes `<unk>`, whatever GloVe holds; to use its vector, build the vocabulary from the pretrained words too (the chapter's last experiment).", ask='The vocabulary is built from the training text only. A test sentence contains *himalaya...'),
 }
 
 
-@points(1, task="questions")
-def test_question_1(student):
-    """question 1: `base = glove.clone()` and `layer = nn.Embedding.from_pretrained(base, freeze=False)`. ..."""
-    check_answer(student, "answer_6_1", QUESTIONS[1])
-
-
-@points(1, task="questions")
-def test_question_2(student):
-    """question 2: A classic recipe first trains the classifier on frozen pretrained vectors and unfreezes..."""
-    check_answer(student, "answer_6_2", QUESTIONS[2])
-
-
-@points(1, task="questions")
-def test_question_3(student):
-    """question 3: A task vocabulary has 20,000 indices (`<pad>` and `<unk>` included) and GloVe holds 400..."""
-    check_answer(student, "answer_6_3", QUESTIONS[3])
-
-
-@points(1, task="questions")
-def test_question_4(student):
-    """question 4: Why does the chapter give the words GloVe lacks a random vector at GloVe's scale rather..."""
-    check_answer(student, "answer_6_4", QUESTIONS[4])
-
-
-@points(1, task="questions")
-def test_question_5(student):
-    """question 5: Before any fine-tuning, how do the GloVe vectors of *good* and *bad* relate"""
-    check_answer(student, "answer_6_5", QUESTIONS[5])
-
-
-@points(1, task="questions")
-def test_question_6(student):
-    """question 6: Why does the chapter compare pretrained vectors with a random table drawn at their scal..."""
-    check_answer(student, "answer_6_6", QUESTIONS[6])
-
-
-@points(1, task="questions")
-def test_question_7(student):
-    """question 7: A vocabulary holds 16,000 words plus `<pad>` and `<unk>`; GloVe has vectors for 12,000 ..."""
-    check_answer(student, "answer_6_7", QUESTIONS[7])
-
-
-@points(1, task="questions")
-def test_question_8(student):
-    """question 8: The vocabulary is built from the training text only. A test sentence contains *himalaya..."""
-    check_answer(student, "answer_6_8", QUESTIONS[8])
+globals().update(question_tests(6, QUESTIONS))
