@@ -397,7 +397,14 @@ COURSE_HYPERPARAMETERS = dict(dim=100, window=5, negative=5, min_count=5, sample
 
 def course_vectors(progress: bool = False) -> tuple[list[str], np.ndarray]:
     """The chapter 5 vectors: our SGNS with COURSE_HYPERPARAMETERS on Brown + the State of the
-    Union addresses, as (words most frequent first, float32 array (V, 100)).
+    Union addresses, as (words most frequent first, float32 array (V, 100)): the input table of
+    `course_tables`."""
+    words, vectors, _ = course_tables(progress)
+    return words, vectors
+
+
+def course_tables(progress: bool = False) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The words and both tables of the chapter 5 model, (words, input vectors, output vectors).
 
     Trained once (about 15 s on 2 cores) and cached next to the data, keyed by the
     hyperparameters, the corpus files' SHA-256 and this file's SHA-256, so chapters 5 and 6
@@ -418,9 +425,9 @@ def course_vectors(progress: bool = False) -> tuple[list[str], np.ndarray]:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if path.exists():
             saved = np.load(path)
-            return [str(w) for w in saved["words"]], saved["vectors"]
+            return [str(w) for w in saved["words"]], saved["vectors"], saved["contexts"]
         model = SGNS(**COURSE_HYPERPARAMETERS, progress=progress).fit(coursedata.word2vec_corpus())
         tmp = path.with_suffix(".tmp.npz")
-        np.savez(tmp, words=np.array(model.vocab.words), vectors=model.vectors)
+        np.savez(tmp, words=np.array(model.vocab.words), vectors=model.vectors, contexts=model.W_out)
         tmp.replace(path)
-    return model.vocab.words, model.vectors
+    return model.vocab.words, model.vectors, model.W_out

@@ -101,6 +101,7 @@ def test_course_vectors_are_trained_once_when_asked_at_once(tmp_path, monkeypatc
             time.sleep(0.5)                   # long enough for every other caller to arrive
             self.vocab = type("Vocab", (), {"words": ["a", "b"]})()
             self.vectors = np.arange(4, dtype=np.float32).reshape(2, 2) + len(fits)
+            self.W_out = -self.vectors
             return self
 
     monkeypatch.setattr(coursedata, "CACHE", tmp_path)
@@ -118,3 +119,6 @@ def test_course_vectors_are_trained_once_when_asked_at_once(tmp_path, monkeypatc
         assert words == ["a", "b"]
         np.testing.assert_array_equal(vectors, np.arange(4, dtype=np.float32).reshape(2, 2) + 1)
     assert [p.name for p in tmp_path.glob("*.npz")] and not list(tmp_path.glob("*.tmp.npz"))
+    words, vectors, contexts = w2v.course_tables()              # the output table is kept beside them
+    np.testing.assert_array_equal(contexts, -vectors)
+    assert len(fits) == 1
