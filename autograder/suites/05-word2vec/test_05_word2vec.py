@@ -14,12 +14,16 @@ vectors must reach a WordSim-353 Spearman correlation of at least 0.10. The solu
 trainer reaches 0.159-0.177 over seeds 1-3 (20-29 s on a loaded 2-core machine); a table that
 learned nothing scores about 0 (standard error 0.06 over the 274 pairs in the vocabulary).
 """
+from collections import Counter
+
 import numpy as np
 import torch
+from scipy import sparse
+from scipy.sparse.linalg import svds
 from scipy.stats import chi2
 
-from autograder.harness import (Choice, Number, check_answer, load_once, Mismatch, check_array, check_equal,
-                                describe, expect_error, named, points)
+from autograder.harness import (Choice, Number, question_tests, load_once, Mismatch, check_array, check_equal,
+                                check_unchanged, describe, expect_error, named, points)
 
 # ---------------------------------------------------------------- helpers
 
@@ -299,6 +303,93 @@ def test_subsample_statistics(student, rng):
         got = named(f"subsample of {what}", student.call, "subsample", few, keep, generator(student, 32))
         expected = few[np.random.default_rng(32).random(len(few)) < keep[few]]
         check_array(got, expected, f"subsample of {what}", exact=True, kind="iu")
+
+
+# ---------------------------------------------------------------- gradient (the derivation, step by step)
+# Each step is evaluated at points drawn here and compared with the true derivative, computed here
+# (in closed form, which the tests of this file check against torch autograd below).
+
+
+def ref_sigmoid(x):
+    return np.exp(-np.logaddexp(0.0, -np.asarray(x, dtype=np.float64)))
+
+
+def derivative_points(rng):
+    """Scores from everyday values to saturated ones, where a careless expression loses digits."""
+    return np.concatenate([rng.normal(0, 2, 200), rng.uniform(-30, 30, 100), [0.0, -1e-9, 35.0, -35.0]])
+
+
+def pair_reference(v, u_pos, u_neg):
+    """(grad_v, grad_u_pos, grad_u_neg) of one pair's loss, by torch autograd."""
+    tv, tp, tn = (torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in (v, u_pos, u_neg))
+    loss = torch.nn.functional.softplus(-(tp @ tv)) + torch.nn.functional.softplus(tn @ tv).sum()
+    loss.backward()
+    return tv.grad.numpy(), tp.grad.numpy(), tn.grad.numpy()
+
+
+@points(1, task="gradient")
+def test_gradient_sigmoid_grad(student, rng):
+    """sigmoid_grad: dσ/dx at random points, saturated ones included"""
+    x = derivative_points(rng)
+    s = ref_sigmoid(x)
+    got = named("sigmoid_grad at 304 points", student.call, "sigmoid_grad", x)
+    check_array(got, s * (1 - s), "sigmoid_grad at 304 points", rtol=1e-7, atol=1e-15)
+    x = torch.linspace(-8, 8, 41, dtype=torch.float64, requires_grad=True)
+    torch.sigmoid(x).sum().backward()              # the closed form above, checked against autograd
+    assert np.allclose(x.grad.numpy(), ref_sigmoid(x.detach().numpy()) * (1 - ref_sigmoid(x.detach().numpy())))
+
+
+@points(1, task="gradient")
+def test_gradient_log_sigmoid_grad(student, rng):
+    """log_sigmoid_grad: d/dx log σ(x) at random points"""
+    x = derivative_points(rng)
+    got = named("log_sigmoid_grad at 304 points", student.call, "log_sigmoid_grad", x)
+    check_array(got, ref_sigmoid(-x), "log_sigmoid_grad at 304 points", rtol=1e-7, atol=1e-15)
+
+
+@points(1, task="gradient")
+def test_gradient_score_grads(student, rng):
+    """score_grads: ∂ℓ/∂s_pos and ∂ℓ/∂s_neg at random scores"""
+    for B, K in [(1, 1), (50, 5), (20, 15)]:
+        case = f"scores of {B} pairs with {K} noise words"
+        s_pos, s_neg = rng.normal(0, 3, B), rng.normal(0, 3, (B, K))
+        tp = torch.tensor(s_pos, requires_grad=True)
+        tn = torch.tensor(s_neg, requires_grad=True)
+        (torch.nn.functional.softplus(-tp).sum() + torch.nn.functional.softplus(tn).sum()).backward()
+        got = named(case, student.call, "score_grads", s_pos, s_neg)
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            raise Mismatch(f"{case}: expected a tuple (g_pos, g_neg), got {describe(got)}")
+        check_array(got[0], tp.grad.numpy(), f"{case}: ∂ℓ/∂s_pos", rtol=1e-7, atol=1e-12)
+        check_array(got[1], tn.grad.numpy(), f"{case}: ∂ℓ/∂s_neg", rtol=1e-7, atol=1e-12)
+
+
+@points(1, task="gradient")
+def test_gradient_pair_grads(student, rng):
+    """pair_grads: the gradients of one pair's loss w.r.t. the center, context and noise vectors"""
+    for d, K in [(1, 1), (5, 3), (20, 10), (8, 1)]:
+        case = f"d = {d}, K = {K}"
+        v, u_pos, u_neg = rng.normal(0, 1, d), rng.normal(0, 1, d), rng.normal(0, 1, (K, d))
+        got = named(case, student.call, "pair_grads", v, u_pos, u_neg)
+        if not isinstance(got, (tuple, list)) or len(got) != 3:
+            raise Mismatch(f"{case}: expected a tuple (grad_v, grad_u_pos, grad_u_neg), got {describe(got)}")
+        for name, g, e in zip(("grad_v", "grad_u_pos", "grad_u_neg"), got, pair_reference(v, u_pos, u_neg)):
+            check_array(g, e, f"{case}: {name}", rtol=1e-7, atol=1e-12)
+
+
+@points(1, task="gradient")
+def test_gradient_output_table_grad(student, rng):
+    """output_table_grad: a noise word drawn twice, or equal to the context, adds a term per occurrence"""
+    for V, d, center, context, noise in [(6, 3, 0, 1, [2, 2, 1, 4]), (5, 2, 3, 3, [3, 0]),
+                                         (40, 8, 7, 12, list(rng.integers(0, 40, 15))), (4, 4, 1, 2, [0])]:
+        case = f"V = {V}, context {context}, noise {noise}"
+        W_in, W_out = rng.normal(0, 1, (V, d)), rng.normal(0, 1, (V, d))
+        t_out = torch.tensor(W_out, requires_grad=True)
+        v = torch.tensor(W_in[center])
+        loss = (torch.nn.functional.softplus(-(t_out[context] @ v))
+                + torch.nn.functional.softplus(t_out[torch.tensor(noise)] @ v).sum())
+        loss.backward()
+        got = named(case, student.call, "output_table_grad", W_in, W_out, center, context, np.array(noise))
+        check_array(got, t_out.grad.numpy(), case, rtol=1e-7, atol=1e-12)
 
 
 # ---------------------------------------------------------------- loss
@@ -667,65 +758,203 @@ def test_train_planted_groups(student):
                        f"between groups ({between:.2f}) by more than 0.3")
 
 
+# ---------------------------------------------------------------- counts, ppmi, svd (the count-based view)
+# References computed here: by brute force over the positions for the small corpora, and with
+# scipy.sparse for the large vocabularies, where a dense V x V array (hundreds of gigabytes)
+# exceeds the submission's memory limit: a dense implementation fails those tests.
+
+
+def ref_counts(ids, sentence_ids, window):
+    """(rows, cols, counts) by brute force over every pair of positions."""
+    found = Counter()
+    for i in range(len(ids)):
+        for j in range(max(0, i - window), min(len(ids), i + window + 1)):
+            if j != i and sentence_ids[i] == sentence_ids[j]:
+                found[int(ids[i]), int(ids[j])] += 1
+    keys = sorted(found)
+    return (np.array([k[0] for k in keys], np.int64), np.array([k[1] for k in keys], np.int64),
+            np.array([found[k] for k in keys], np.int64))
+
+
+def ref_counts_sparse(ids, sentence_ids, window, V):
+    """The same with scipy.sparse, for corpora too long for the brute force."""
+    rows, cols = [], []
+    for d in range(1, window + 1):
+        same = sentence_ids[:-d] == sentence_ids[d:]
+        rows += [ids[:-d][same], ids[d:][same]]
+        cols += [ids[d:][same], ids[:-d][same]]
+    C = sparse.coo_matrix((np.ones(sum(map(len, rows))), (np.concatenate(rows), np.concatenate(cols))),
+                          shape=(V, V)).tocsr().tocoo()       # duplicates summed, sorted by (row, col)
+    return C.row.astype(np.int64), C.col.astype(np.int64), C.data.astype(np.int64)
+
+
+def ref_ppmi(rows, cols, counts, alpha):
+    counts = counts.astype(np.float64)
+    total = counts.sum()
+    word = np.bincount(rows, weights=counts)
+    context = np.bincount(cols, weights=counts) ** alpha
+    pmi = np.log(counts / total) - np.log(word[rows] / total) - np.log(context[cols] / context.sum())
+    return np.maximum(pmi, 0.0)
+
+
+def random_corpus(rng, sentences, longest, V):
+    lengths = rng.integers(1, longest + 1, sentences)
+    return rng.integers(0, V, lengths.sum()), np.repeat(np.arange(sentences), lengths)
+
+
+def check_counts(got, expected, case):
+    if not isinstance(got, (tuple, list)) or len(got) != 3:
+        raise Mismatch(f"{case}: expected a tuple (rows, cols, counts), got {describe(got)}")
+    for name, g, e in zip(("rows", "cols", "counts"), got, expected):
+        check_array(g, e, f"{case}: {name}", exact=True, dtype="int64")
+
+
+@points(2, task="counts")
+def test_counts_every_pair_in_the_window(student, rng):
+    """cooccurrence_counts: every ordered pair within the window, sorted, counted once per pair of positions"""
+    cases = [(np.array([4, 4, 4, 4]), np.zeros(4, np.int64), 2), (np.array([0, 1, 2]), np.zeros(3, np.int64), 5),
+             (np.zeros(0, np.int64), np.zeros(0, np.int64), 3), (np.array([3]), np.array([0]), 1)]
+    for window in (1, 2, 4):
+        cases.append((*random_corpus(rng, 1, 60, 12), window))
+    for ids, sid, window in cases:
+        case = f"{len(ids)} words in one sentence, window {window}"
+        got = named(case, student.call, "cooccurrence_counts", ids, sid, window)
+        check_counts(got, ref_counts(ids, sid, window), case)
+
+
+@points(1, task="counts")
+def test_counts_stay_within_sentences(student, rng):
+    """cooccurrence_counts: no pair across a sentence boundary"""
+    cases = [(np.array([1, 2, 3, 4, 5]), np.array([0, 0, 1, 1, 1]), 3), (np.array([7, 7, 7]), np.array([0, 1, 2]), 2)]
+    for window in (1, 3, 5):
+        cases.append((*random_corpus(rng, 30, 8, 25), window))
+    ids, sid = random_corpus(rng, 12, 6, 9)
+    cases.append((ids, sid * 5 + 2, 2))                      # sentence numbers need not start at 0 or be consecutive
+    for ids, sid, window in cases:
+        case = f"{len(np.unique(sid))} sentences, {len(ids)} words, window {window}"
+        got = named(case, student.call, "cooccurrence_counts", ids, sid, window)
+        check_counts(got, ref_counts(ids, sid, window), case)
+
+
+@points(1, task="counts")
+def test_counts_stay_sparse_for_a_large_vocabulary(student, rng):
+    """cooccurrence_counts: a 200,000-word vocabulary (a dense matrix would take 320 GB)"""
+    V = 200_000
+    ids, sid = random_corpus(rng, 400, 30, V)
+    ids[::7] = rng.integers(0, 50, len(ids[::7]))            # some frequent words, so that counts exceed 1
+    ids[-1] = V - 1
+    case = f"{len(ids):,} words of a {V:,}-word vocabulary, window 5"
+    got = named(case, student.call, "cooccurrence_counts", ids, sid, 5)
+    check_counts(got, ref_counts_sparse(ids, sid, 5, V), case)
+
+
+@points(2, task="ppmi")
+def test_ppmi_values(student, rng):
+    """ppmi: the PPMI of every entry, in the input's order, with the default alpha = 0.75"""
+    for sentences, longest, V in [(1, 12, 5), (40, 15, 30), (300, 25, 200)]:
+        rows, cols, counts = ref_counts_sparse(*random_corpus(rng, sentences, longest, V), 3, V)
+        order = rng.permutation(len(rows))                   # any order: the result follows the input
+        rows, cols, counts = rows[order], cols[order], counts[order]
+        case = f"{len(rows)} entries of a {V}-word vocabulary"
+        got = named(case, student.call, "ppmi", rows, cols, counts)
+        check_array(got, ref_ppmi(rows, cols, counts, 0.75), case, rtol=1e-9, atol=1e-12, kind="f")
+
+
+@points(1, task="ppmi")
+def test_ppmi_alpha_and_inputs_unchanged(student, rng):
+    """ppmi: other alphas (1: no smoothing), and the input arrays left unchanged"""
+    rows, cols, counts = ref_counts_sparse(*random_corpus(rng, 60, 12, 40), 2, 40)
+    order = rng.permutation(len(rows))
+    rows, cols, counts = rows[order], cols[order], counts[order]
+    # The arrays stay in the worker and are used twice: a call that changed them gets the second
+    # answer wrong, whatever the worker says when they are read back.
+    handles = [student.put(a.copy(), name) for a, name in ((rows, "rows"), (cols, "cols"), (counts, "counts"))]
+    for alpha in (1.0, 0.5):
+        case = f"{len(rows)} entries, alpha {alpha}" + (", after alpha 1.0" if alpha != 1.0 else "")
+        got = named(case, student.call, "ppmi", *handles, alpha=alpha)
+        check_array(got, ref_ppmi(rows, cols, counts, alpha), case, rtol=1e-9, atol=1e-12, kind="f")
+    for h, a, name in zip(handles, (rows, cols, counts), ("rows", "cols", "counts")):
+        check_unchanged(h.value(), a, f"{case}, the input {name}")
+
+
+@points(1, task="ppmi")
+def test_ppmi_stays_sparse_for_a_large_vocabulary(student, rng):
+    """ppmi: a 200,000-word vocabulary, no dense matrix"""
+    V = 200_000
+    ids, sid = random_corpus(rng, 300, 30, V)
+    ids[::2] = rng.integers(0, 10, len(ids[::2]))            # frequent words: their pairs have PMI near 0, half below
+    ids[-1] = V - 1
+    rows, cols, counts = ref_counts_sparse(ids, sid, 4, V)
+    case = f"{len(rows):,} entries of a {V:,}-word vocabulary"
+    got = named(case, student.call, "ppmi", rows, cols, counts)
+    check_array(got, ref_ppmi(rows, cols, counts, 0.75), case, rtol=1e-9, atol=1e-12, kind="f")
+
+
+def check_svd_vectors(got, M, dim, case):
+    """U_d S_d^(1/2) up to the signs of its columns: the squared column lengths are the singular
+    values, largest first, and X X^T = U_d S_d U_d^T (on a sample of rows for a large matrix)."""
+    if not isinstance(got, np.ndarray) or got.shape != (M.shape[0], dim):
+        raise Mismatch(f"{case}: expected an array of shape ({M.shape[0]}, {dim}), got {describe(got)}")
+    if got.dtype.kind != "f" or not np.all(np.isfinite(got)):
+        raise Mismatch(f"{case}: expected finite floating-point values")
+    if M.shape[0] <= 2000:
+        U, S, _ = np.linalg.svd(M.toarray())
+    else:
+        U, S, _ = svds(M, k=dim + 1, v0=np.ones(M.shape[0]), tol=1e-14)
+        order = np.argsort(S)[::-1]
+        U, S = U[:, order], S[order]
+    check_array(np.linalg.norm(got, axis=0) ** 2, S[:dim], f"{case}: the columns' squared lengths (the "
+                "singular values, largest first)", rtol=1e-6, atol=1e-9)
+    # a large matrix: the rows where its leading singular vectors live, and others
+    rows = (np.arange(M.shape[0]) if M.shape[0] <= 2000 else
+            np.unique(np.r_[np.argsort(-abs(U[:, :dim]).max(1))[:200], np.arange(200)]))
+    check_array(got[rows] @ got[rows].T, (U[rows, :dim] * S[:dim]) @ U[rows, :dim].T, f"{case}: X X^T",
+                rtol=1e-6, atol=1e-8)
+
+
+def random_sparse(rng, V, density, dim):
+    """A random non-negative sparse V x V matrix (as a PPMI matrix), whose `dim` + 1 largest singular
+    values stand apart, so that the truncated SVD is well defined."""
+    M = sparse.random(V, V, density=density, random_state=rng, format="csr")
+    spikes = rng.choice(V, dim + 1, replace=False)
+    return (M + sparse.csr_matrix((np.linspace(2.0, 1.2, dim + 1) * (1 + abs(M).sum(1).max()),
+                                   (spikes, np.roll(spikes, 1))), shape=(V, V))).tocoo()
+
+
+@points(2, task="svd")
+def test_svd_vectors_values(student, rng):
+    """svd_vectors: U_d S_d^(1/2), largest singular values first (column signs free)"""
+    for V, density, dim in [(6, 0.5, 1), (30, 0.3, 4), (300, 0.02, 10)]:
+        M = random_sparse(rng, V, density, dim)
+        case = f"a {V} x {V} matrix with {M.nnz} entries, dim {dim}"
+        got = named(case, student.call, "svd_vectors", M.row.astype(np.int64), M.col.astype(np.int64), M.data, V, dim)
+        check_svd_vectors(got, M.tocsr(), dim, case)
+
+
+@points(1, task="svd")
+def test_svd_vectors_stay_sparse_for_a_large_vocabulary(student, rng):
+    """svd_vectors: a 100,000 x 100,000 matrix (dense: 80 GB)"""
+    V = 100_000
+    M = random_sparse(rng, V, 2e-6, 3)
+    case = f"a {V:,} x {V:,} matrix with {M.nnz:,} entries, dim 3"
+    got = named(case, student.call, "svd_vectors", M.row.astype(np.int64), M.col.astype(np.int64), M.data, V, 3)
+    check_svd_vectors(got, M.tocsr(), 3, case)
+
+
 # ---------------------------------------------------------------- questions
 # The key lives here only: the notebook's answer cell is stripped on release. `why` is what a
 # learner reads once the answers are released.
 
 QUESTIONS = {
-    1: Number(0.8, 'It is used when b ≥ 2, that is for b in {2, 3, 4, 5}: (5 - 2 + 1) / 5 = 0.8.', atol=1e-6),
-    2: Number(6, "The context word's output row and the K noise words' rows: 1 + K = 6, instead of all V rows of a full softmax."),
-    3: Number(0.4162, "t/f = 0.1, and P = √0.1 + 0.1 ≈ 0.316 + 0.1 = 0.416. The paper's √(t/f) alone would give 0.316.", atol=0.01),
-    4: Choice("b", 'The power 0.75 flattens the distribution: *the* is drawn about half as often as its count says, rare words several times more often; uniform noise would be the other extreme.'),
-    5: Number(-0.5, 'd/ds of -log σ(s) is σ(s) - 1, and σ(0) = 1/2, so -0.5. (For a noise word, -log σ(-s), it is σ(s) = +0.5.)', atol=1e-6),
-    6: Choice("d", 'The loss of the pair involves v_c and the 1 + K output vectors u_o, u_n1, ..., u_nK; only they get a gradient.'),
-    7: Choice("a", 'Skip-gram is an embedding layer followed by an output layer, trained to predict neighbouring words; the learned table is what people call word2vec vectors.'),
-    8: Choice("c", 'The objective only rewards predicting contexts, so words that keep the same company get similar vectors, whatever their polarity.'),
+    1: Number(0.8, 'It is used when b ≥ 2, that is for b in {2, 3, 4, 5}: (5 - 2 + 1) / 5 = 0.8.', atol=1e-6, ask="word2vec's dynamic window with `window = 5` draws b uniformly from 1 to 5 for each cent..."),
+    2: Number(6, "The context word's output row and the K noise words' rows: 1 + K = 6, instead of all V rows of a full softmax.", ask='Negative sampling with K = 5 noise words: how many rows of the output table does the up...'),
+    3: Number(0.4162, "t/f = 0.1, and P = √0.1 + 0.1 ≈ 0.316 + 0.1 = 0.416. The paper's √(t/f) alone would give 0.316.", atol=0.01, ask='With t = 10⁻³, with what probability is an occurrence of a word of relative frequency f...'),
+    4: Choice("b", 'The power 0.75 flattens the distribution: *the* is drawn about half as often as its count says, rare words several times more often; uniform noise would be the other extreme.', ask='Noise words are drawn with probabilities proportional to counts^0.75 instead of the cou...'),
+    5: Number(-0.5, 'd/ds of -log σ(s) is σ(s) - 1, and σ(0) = 1/2, so -0.5. (For a noise word, -log σ(-s), it is σ(s) = +0.5.)', atol=1e-6, ask='With s = **u** · **v** = 0, what is the derivative of -log σ(s) with respect to s'),
+    6: Choice("d", 'The loss of the pair involves v_c and the 1 + K output vectors u_o, u_n1, ..., u_nK; only they get a gradient.', ask='One negative-sampling update of a pair (center c, context o) with K noise words. Which ...'),
+    7: Choice("a", 'Skip-gram is an embedding layer followed by an output layer, trained to predict neighbouring words; the learned table is what people call word2vec vectors.', ask='How does word2vec relate to an embedding layer'),
+    8: Choice("c", 'The objective only rewards predicting contexts, so words that keep the same company get similar vectors, whatever their polarity.', ask='Which words end up close to each other in skip-gram vectors trained on raw text'),
 }
 
 
-@points(1, task="questions")
-def test_question_1(student):
-    """question 1: word2vec's dynamic window with `window = 5` draws b uniformly from 1 to 5 for each cent..."""
-    check_answer(student, "answer_5_1", QUESTIONS[1])
-
-
-@points(1, task="questions")
-def test_question_2(student):
-    """question 2: Negative sampling with K = 5 noise words: how many rows of the output table does the up..."""
-    check_answer(student, "answer_5_2", QUESTIONS[2])
-
-
-@points(1, task="questions")
-def test_question_3(student):
-    """question 3: With t = 10⁻³, with what probability is an occurrence of a word of relative frequency f..."""
-    check_answer(student, "answer_5_3", QUESTIONS[3])
-
-
-@points(1, task="questions")
-def test_question_4(student):
-    """question 4: Noise words are drawn with probabilities proportional to counts^0.75 instead of the cou..."""
-    check_answer(student, "answer_5_4", QUESTIONS[4])
-
-
-@points(1, task="questions")
-def test_question_5(student):
-    """question 5: With s = **u** · **v** = 0, what is the derivative of -log σ(s) with respect to s"""
-    check_answer(student, "answer_5_5", QUESTIONS[5])
-
-
-@points(1, task="questions")
-def test_question_6(student):
-    """question 6: One negative-sampling update of a pair (center c, context o) with K noise words. Which ..."""
-    check_answer(student, "answer_5_6", QUESTIONS[6])
-
-
-@points(1, task="questions")
-def test_question_7(student):
-    """question 7: How does word2vec relate to an embedding layer"""
-    check_answer(student, "answer_5_7", QUESTIONS[7])
-
-
-@points(1, task="questions")
-def test_question_8(student):
-    """question 8: Which words end up close to each other in skip-gram vectors trained on raw text"""
-    check_answer(student, "answer_5_8", QUESTIONS[8])
+globals().update(question_tests(5, QUESTIONS))
