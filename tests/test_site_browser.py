@@ -426,3 +426,83 @@ def test_each_chapter_offers_its_exercise_as_a_button_and_the_site_has_an_icon(b
         assert icon and page.request.get(page.url.rsplit("/", 1)[0] + "/" + icon).ok, (doc, icon)
     page.close()
     assert not browser.take_problems()
+
+
+# ---------------------------------------------------------------- the vector explorer
+
+def explorer_vectors(text: str):
+    """Words and unit rows of a file in word2vec's text format, as the explorer reads it."""
+    import numpy as np
+    lines = [line.split() for line in text.splitlines() if line.strip()]
+    if len(lines[0]) == 2 and all(x.isdigit() for x in lines[0]):
+        lines = lines[1:]
+    words, rows = [line[0] for line in lines], np.array([[float(x) for x in line[1:]] for line in lines])
+    return words, rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def expected_neighbours(words, unit, query, topn=10):
+    import numpy as np
+    i = words.index(query)
+    sims = unit @ unit[i]
+    order = [j for j in np.argsort(-sims, kind="stable") if j != i][:topn]
+    return [words[j] for j in order], sims
+
+
+def shown(explorer) -> list[str]:
+    return [item.split()[0] for item in explorer.locator("ol.ve-neighbours li").all_inner_texts()]
+
+
+def test_the_vector_explorer_shows_neighbours_and_reads_an_uploaded_file_in_the_browser(browser, server, tmp_path):
+    """The course's vectors load with the page; a word's neighbours are those its vectors give (cosine),
+    drawn in the picture; a file chosen by the reader replaces them (read by the browser, no request
+    made); a malformed file is refused with a message and the vectors loaded before are kept."""
+    import json
+    page = browser.page()
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(server + "book/explorer.html", wait_until="load")
+    explorer = page.locator(".vector-explorer")
+    script = (STUDENT / "_static" / "course-vectors.js").read_text()
+    course = json.loads(script.removeprefix("window.COURSE_VECTORS = ").rstrip().removesuffix(";"))
+    words, unit = explorer_vectors(course["text"])
+    assert explorer.locator(".ve-source").inner_text().startswith(f"Loaded: {course['name']}, {len(words):,} words")
+    for query in ("president", "war"):
+        explorer.locator("input[type=search]").fill(query)
+        explorer.locator("form button[type=submit]").click()
+        expected, sims = expected_neighbours(words, unit, query)
+        got = shown(explorer)
+        # the same ten, in order, up to near ties (the page computes in float32)
+        assert len(got) == 10 and set(got) <= set(expected_neighbours(words, unit, query, 12)[0]), (query, got, expected)
+        shown_sims = [float(s) for s in explorer.locator(".ve-similarity").all_inner_texts()]
+        assert all(abs(s - sims[words.index(w)]) < 0.006 for w, s in zip(got, shown_sims)), (query, shown_sims)
+        dots = explorer.locator("svg.ve-plot circle")
+        assert dots.count() == 11 and dots.first.get_attribute("data-word") == query
+        assert set(explorer.locator("svg.ve-plot text").all_text_contents()) == {query, *got}
+    # a file of the reader's own: three directions, so the order of the neighbours is certain
+    mine = tmp_path / "my-vectors.txt"
+    mine.write_text("6 3\nAlpha 1 0 0\nbeta 0.9 0.1 0\ngamma 0.5 0.5 0\ndelta 0.1 1 0\nepsilon 0 0 1\nomega -1 0 0\n")
+    before = len(requests)
+    explorer.locator("input[type=file]").set_input_files(str(mine))
+    page.wait_for_function("() => document.querySelector('.vector-explorer').dataset.words === '6'")
+    assert explorer.locator(".ve-source").inner_text() == "Loaded: my-vectors.txt, 6 words × 3 dimensions."
+    explorer.locator("input[type=search]").fill("Alpha")
+    explorer.locator("input[type=search]").press("Enter")
+    assert shown(explorer) == ["beta", "gamma", "delta", "epsilon", "omega"]
+    assert explorer.locator(".ve-similarity").all_inner_texts() == ["0.99", "0.71", "0.10", "0.00", "-1.00"]
+    assert explorer.locator("svg.ve-plot circle").count() == 6
+    explorer.screenshot(path=str(SCREENSHOTS / "explorer-uploaded-file.png"))
+    assert requests[before:] == [], f"reading a file made requests: {requests[before:]}"
+    # a file that is not vectors: a message, and the reader's vectors stay
+    broken = tmp_path / "notes.txt"
+    broken.write_text("these are my notes\nnot numbers\n")
+    explorer.locator("input[type=file]").set_input_files(str(broken))
+    page.wait_for_function("() => document.querySelector('.ve-source').textContent.startsWith('Could not read')")
+    assert "no vectors found" in explorer.locator(".ve-source").inner_text()
+    explorer.locator("input[type=search]").fill("omega")
+    explorer.locator("input[type=search]").press("Enter")
+    assert shown(explorer) == ["epsilon", "delta", "gamma", "beta", "Alpha"]
+    explorer.locator("input[type=search]").fill("zebra")
+    explorer.locator("input[type=search]").press("Enter")
+    assert "is not in my-vectors.txt" in explorer.locator(".ve-status").inner_text() and shown(explorer) == []
+    page.close()
+    assert not browser.take_problems()
