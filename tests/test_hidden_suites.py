@@ -34,7 +34,9 @@ from pathlib import Path
 import pytest
 
 from autograder.exercises import discover, released_path
+from autograder.harness import question_tests
 from autograder.grading import resolve_devices
+from test_questions import suite_keys
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -130,17 +132,22 @@ def hidden_test_names(exercise: str) -> dict[str, str]:
 
 def hidden_test_nodes(exercise: str) -> dict[str, str]:
     """Hidden test function name -> its pytest node id under autograder/suites."""
-    return {node.name: f"{exercise}/{path.name}::{node.name}" for path in sorted((SUITES / exercise).glob("test_*.py"))
-            for node in ast.parse(path.read_text()).body if isinstance(node, ast.FunctionDef)}
+    (path,) = sorted((SUITES / exercise).glob("test_*.py"))
+    return {name: f"{exercise}/{path.name}::{name}" for name in hidden_test_names(exercise)}
 
 
 def _hidden_test_names(exercise: str) -> dict[str, str]:
+    """From the suite's source (importing it would run its module code in this session): its test
+    functions, and the question tests its `globals().update(question_tests(N, QUESTIONS))` adds."""
     out = {}
     for path in sorted((SUITES / exercise).glob("test_*.py")):
         for node in ast.parse(path.read_text()).body:
             if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
                 doc = (ast.get_docstring(node) or "").strip().splitlines()
                 out[node.name] = doc[0].strip() if doc else node.name.replace("_", " ").removeprefix("test ")
+    keys, calls = suite_keys(exercise)
+    if calls:
+        out.update({name: test.__doc__ for name, test in question_tests(int(exercise[:2]), keys).items()})
     return out
 
 
