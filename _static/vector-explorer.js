@@ -85,9 +85,12 @@
       line.textContent = text;
       line.classList.toggle("ve-error", !!isError);
     }
-    function show(word) {
+    function clear() {
       list.innerHTML = "";
       while (svg.lastChild) svg.removeChild(svg.lastChild);
+    }
+    function show(word) {
+      clear();
       if (!vec) return;
       var q = vec.index.get(word.trim().toLowerCase());
       if (q === undefined) q = vec.index.get(word.trim());
@@ -149,7 +152,7 @@
         try {
           load(String(reader.result), chosen.name);
           if (input.value && vec.index.has(input.value.trim().toLowerCase())) show(input.value);
-          else { list.innerHTML = ""; while (svg.lastChild) svg.removeChild(svg.lastChild); }
+          else clear();
         } catch (err) {
           say("Could not read " + chosen.name + ": " + err.message + ". The vectors loaded before are kept.", true, loaded);
         }
