@@ -11,11 +11,15 @@ import numpy as np
 from scipy import sparse
 
 
-def pair_counts(centers: np.ndarray, contexts: np.ndarray, V: int, weights=None) -> sparse.csr_matrix:
-    """How often each (center, context) pair occurs (or the sum of its `weights`): a V x V CSR
-    matrix, float64, with one stored entry per distinct pair."""
-    data = np.ones(len(centers)) if weights is None else np.asarray(weights, dtype=np.float64)
-    return sparse.coo_matrix((data, (centers, contexts)), shape=(V, V)).tocsr()   # duplicates summed
+def pair_counts(centers: np.ndarray, contexts: np.ndarray, V: int) -> sparse.csr_matrix:
+    """How often each (center, context) pair occurs: a V x V CSR matrix, float64, with one stored
+    entry per distinct pair."""
+    return sparse.coo_matrix((np.ones(len(centers)), (centers, contexts)), shape=(V, V)).tocsr()   # duplicates summed
+
+
+def entry_rows(M: sparse.csr_matrix) -> np.ndarray:
+    """The row of each stored entry of a CSR matrix, in the order of M.data and M.indices."""
+    return np.repeat(np.arange(M.shape[0]), np.diff(M.indptr))
 
 
 def cooccurrence(ids: np.ndarray, sid: np.ndarray, V: int, window: int = 5) -> sparse.csr_matrix:
@@ -41,8 +45,7 @@ def ppmi(C: sparse.csr_matrix, alpha: float = 0.75, shift: float = 1.0) -> spars
     p_word = np.asarray(C.sum(axis=1)).ravel() / total
     smoothed = np.asarray(C.sum(axis=0)).ravel() ** alpha
     p_context = smoothed / smoothed.sum()
-    rows = np.repeat(np.arange(C.shape[0]), np.diff(C.indptr))
-    pmi = np.log(C.data / total) - np.log(p_word[rows]) - np.log(p_context[C.indices]) - np.log(shift)
+    pmi = np.log(C.data / total) - np.log(p_word[entry_rows(C)]) - np.log(p_context[C.indices]) - np.log(shift)
     M = sparse.csr_matrix((np.maximum(pmi, 0.0), C.indices.copy(), C.indptr.copy()), shape=C.shape)
     M.eliminate_zeros()
     return M
@@ -77,6 +80,5 @@ def sgns_optimum(centers: np.ndarray, contexts: np.ndarray, counts: np.ndarray, 
     per_center = np.asarray(pairs.sum(axis=1)).ravel()
     noise = counts.astype(np.float64) ** power
     noise /= noise.sum()
-    rows = np.repeat(np.arange(V), np.diff(pairs.indptr))
-    value = np.log(pairs.data) - np.log(negative * per_center[rows] * noise[pairs.indices])
+    value = np.log(pairs.data) - np.log(negative * per_center[entry_rows(pairs)] * noise[pairs.indices])
     return sparse.csr_matrix((value, pairs.indices.copy(), pairs.indptr.copy()), shape=(V, V)), pairs
