@@ -1,18 +1,35 @@
-"""harness.check_speed: a speed point needs a right result, in time, in one of SPEED_ATTEMPTS attempts.
+"""harness.check_speed: a speed point needs a right result, in time, in one of SPEED_ATTEMPTS attempts,
+each against a limit from the reference measured right before it.
 
 The timed calls are stand-ins (no sandbox): each returns a chosen time and a result whose reading
-takes a chosen time, so the rule itself is tested, without a noisy clock."""
+takes a chosen time, and the reference reports chosen times, so the rule itself is tested, without a
+noisy clock."""
 import time
 
 import numpy as np
 import pytest
 
 from autograder import harness
-from autograder.harness import SPEED_ATTEMPTS, Attempts, Mismatch, check_speed
+from autograder.harness import SPEED_ATTEMPTS, Attempts, Mismatch, Reference, check_speed
 
 REAL_SLEEP = time.sleep   # the fixture `rests` replaces time.sleep for check_speed
-REFERENCE = 0.01
-LIMIT = harness.SPEED_FACTOR * REFERENCE + harness.SPEED_SLACK
+REFERENCE_SECONDS = 0.01
+LIMIT = harness.SPEED_FACTOR * REFERENCE_SECONDS + harness.SPEED_SLACK
+
+
+class MeasuredReference(Reference):
+    """A reference whose measurements are chosen: the i-th measure() reports times[i] (the last repeats)."""
+
+    def __init__(self, times=(REFERENCE_SECONDS,), name="vectorised code"):
+        super().__init__(lambda: None, name=name)
+        self.times, self.measured = list(times), 0
+
+    def measure(self):
+        self.measured += 1
+        return self.times[min(self.measured, len(self.times)) - 1]
+
+
+REFERENCE = MeasuredReference()
 
 
 class Result:
@@ -77,7 +94,7 @@ def test_slow_in_every_attempt_fails_with_the_best_time_and_the_limit(rests):
         check_speed("case", REFERENCE, attempts, "Is there a loop?")
     assert calls == list(range(1, SPEED_ATTEMPTS + 1))
     assert f"{LIMIT * 2:.3f} s at best in {SPEED_ATTEMPTS} attempts" in str(e.value)
-    assert f"the limit is {LIMIT:.3f} s" in str(e.value) and "Is there a loop?" in str(e.value)
+    assert f"the limit was {LIMIT:.3f} s" in str(e.value) and "Is there a loop?" in str(e.value)
 
 
 @pytest.mark.parametrize("answer", [lambda x: x * 0, lambda x: np.full(x.shape, np.nan), lambda x: None,
@@ -125,3 +142,49 @@ def test_fewer_inputs_than_attempts_is_a_suite_error():
 def test_a_speed_check_without_attempts_is_refused():
     with pytest.raises(TypeError):
         check_speed("case", REFERENCE, [lambda: 0.0], "hint")
+
+
+def test_a_reference_measured_once_is_refused():
+    attempts, _ = attempts_with([0.0])
+    with pytest.raises(TypeError, match="Reference"):
+        check_speed("case", REFERENCE_SECONDS, attempts, "hint")
+
+
+def test_the_reference_is_measured_right_before_every_attempt(rests):
+    reference = MeasuredReference()
+    attempts, calls = attempts_with([LIMIT * 10])
+    with pytest.raises(Mismatch):
+        check_speed("case", reference, attempts, "hint")
+    assert reference.measured == len(calls) == SPEED_ATTEMPTS
+
+
+def test_a_busy_spell_that_slows_reference_and_attempt_alike_costs_nothing(rests):
+    # the machine became three times slower after a quiet start: the attempts meet the busy spell,
+    # and so does the reference measured beside them (measured once at the start, this failed right code)
+    busy = 3 * REFERENCE_SECONDS
+    attempts, calls = attempts_with([harness.SPEED_FACTOR * busy])
+    check_speed("case", MeasuredReference([busy]), attempts, "hint")
+    assert calls == [1]
+
+
+def test_each_attempt_is_held_to_the_limit_of_its_own_reference(rests):
+    # attempt 1 would fit attempt 2's limit, attempt 2 fits neither: a limit never carries over
+    slow, quiet = 10 * REFERENCE_SECONDS, REFERENCE_SECONDS
+    between = harness.SPEED_FACTOR * quiet + harness.SPEED_SLACK + 0.001
+    attempts, calls = attempts_with([between, harness.SPEED_FACTOR * slow + harness.SPEED_SLACK + 0.001])
+    reference = MeasuredReference([quiet, slow, quiet])
+    with pytest.raises(Mismatch) as e:
+        check_speed("case", reference, attempts, "hint")
+    limit = harness.SPEED_FACTOR * quiet + harness.SPEED_SLACK
+    assert f"{between:.3f} s at best" in str(e.value) and f"the limit was {limit:.3f} s" in str(e.value)
+    assert f"vectorised code took {quiet:.4f} s just before it" in str(e.value)
+
+
+def test_the_reference_is_the_median_of_its_runs_after_a_warm_up_plus_the_transfers(monkeypatch):
+    # a slow first run (warm-up) and one stalled run do not count; the arrays sent with the call do
+    durations = iter([0.3] + [0.001, 0.001, 0.25, 0.001, 0.001] + [0.001] * harness.REFERENCE_RUNS)
+    monkeypatch.setattr(harness, "transfer_time", lambda array: 0.5 * len(array))
+    reference = Reference(lambda: REAL_SLEEP(next(durations)), sent=[np.zeros(1), np.zeros(2)])
+    first = reference.measure()
+    assert 1.5 < first < 1.5 + 0.1, "the median of 5 runs, one stalled, plus 0.5 s and 1 s of transfer"
+    assert 1.5 < reference.measure() < 1.5 + 0.1, "no second warm-up"

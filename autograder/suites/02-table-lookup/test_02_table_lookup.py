@@ -10,8 +10,8 @@ import numpy as np
 import torch
 
 from autograder.harness import (Choice, Number, question_tests, SPEED_ATTEMPTS, Attempts, named, Mismatch, StudentRaised,
-                                TensorData, best_time, check_array, check_speed, check_tensor,
-                                check_unchanged, expect_error, points, tensor, torch_threads, transfer_time)
+                                Reference, TensorData, check_array, check_speed, check_tensor,
+                                check_unchanged, expect_error, points, tensor)
 
 LOOP_HINT = "Is there a Python loop over the tokens? Index with the whole index array at once"
 
@@ -209,12 +209,12 @@ def test_lookup_speed(student, rng):
     """lookup: a batch of 1000 x 500 indices is about as fast as vectorised indexing"""
     W = table(rng, SPEED_V, NUMPY_SPEED_D)
     xs = [indices(rng, NUMPY_SPEED_SHAPE, SPEED_V, np.int32) for _ in range(SPEED_ATTEMPTS)]   # new indices each attempt
-    reference = best_time(lambda: W[xs[0]]) + transfer_time(xs[0])
+    reference = Reference(lambda: W[xs[0]], sent=[xs[0]], name="vectorised indexing and sending the indices")
     hw = student.put(W, "table")   # sent once, outside the timing
     case = f"lookup with x of shape {NUMPY_SPEED_SHAPE}"
     attempts = Attempts(xs, [W[x] for x in xs], lambda x: student.time_call("lookup", hw, x),
                         lambda got, want: check_array(got, want, case, exact=True, dtype="float32"))
-    check_speed(case, reference, attempts, LOOP_HINT, "vectorised indexing and sending the indices")
+    check_speed(case, reference, attempts, LOOP_HINT)
 
 
 # ---------------------------------------------------------------- lookup_torch
@@ -311,14 +311,13 @@ def test_lookup_torch_speed(student, devices, rng):
             # and copies the rows back, as reading the result does.
             Wt[torch.from_numpy(xs[0]).to(dev)].cpu()
 
-        with torch_threads(1):
-            ref = best_time(reference) + transfer_time(xs[0])
+        ref = Reference(reference, sent=[xs[0]], name="vectorised indexing and sending the indices")
         hw = student.put(tensor(W, dev), "table")
         case = f"lookup_torch with x of shape {TORCH_SPEED_SHAPE} on {dev}"
         attempts = Attempts(xs, [W[x] for x in xs],
                             lambda x: student.time_call("lookup_torch", hw, tensor(x, dev), sync=True),
                             lambda got, want: check_tensor(got, want, case, device=dev, exact=True, dtype="float32"))
-        check_speed(case, ref, attempts, LOOP_HINT, "vectorised indexing and sending the indices")
+        check_speed(case, ref, attempts, LOOP_HINT)
 
 
 # ---------------------------------------------------------------- Embedding
@@ -458,13 +457,12 @@ def test_embedding_speed(student, devices, rng):
         def reference():
             Wt[torch.from_numpy(xs[0]).to(dev)].cpu()   # as in test_lookup_torch_speed
 
-        with torch_threads(1):
-            ref = best_time(reference) + transfer_time(xs[0])
+        ref = Reference(reference, sent=[xs[0]], name="vectorised indexing and sending the indices")
         m = embedding_on(student, SPEED_V, SPEED_D, dev, W)
         case = f"Embedding.forward with x of shape {TORCH_SPEED_SHAPE} on {dev}"
         attempts = Attempts(xs, [W[x] for x in xs], lambda x: m.time_call("forward", tensor(x, dev), sync=True),
                             lambda got, want: check_tensor(got, want, case, device=dev, exact=True, dtype="float32"))
-        check_speed(case, ref, attempts, LOOP_HINT, "vectorised indexing and sending the indices")
+        check_speed(case, ref, attempts, LOOP_HINT)
 
 
 # ---------------------------------------------------------------- lookup_torch: invalid indices

@@ -306,8 +306,9 @@ def test_subsample_statistics(student, rng):
 
 
 # ---------------------------------------------------------------- gradient (the derivation, step by step)
-# Each step is evaluated at points drawn here and compared with the true derivative, computed here
-# (in closed form, which the tests of this file check against torch autograd below).
+# Each step is evaluated at points drawn here and compared with the true derivative, computed here:
+# σ' and (log σ)' in closed form (σ' checked against torch autograd in its test), the other steps by
+# torch autograd on the same inputs. The results must be float64, as the task says.
 
 
 def ref_sigmoid(x):
@@ -333,7 +334,7 @@ def test_gradient_sigmoid_grad(student, rng):
     x = derivative_points(rng)
     s = ref_sigmoid(x)
     got = named("sigmoid_grad at 304 points", student.call, "sigmoid_grad", x)
-    check_array(got, s * (1 - s), "sigmoid_grad at 304 points", rtol=1e-7, atol=1e-15)
+    check_array(got, s * (1 - s), "sigmoid_grad at 304 points", rtol=1e-7, atol=1e-15, dtype="float64")
     x = torch.linspace(-8, 8, 41, dtype=torch.float64, requires_grad=True)
     torch.sigmoid(x).sum().backward()              # the closed form above, checked against autograd
     assert np.allclose(x.grad.numpy(), ref_sigmoid(x.detach().numpy()) * (1 - ref_sigmoid(x.detach().numpy())))
@@ -344,7 +345,8 @@ def test_gradient_log_sigmoid_grad(student, rng):
     """log_sigmoid_grad: d/dx log σ(x) at random points"""
     x = derivative_points(rng)
     got = named("log_sigmoid_grad at 304 points", student.call, "log_sigmoid_grad", x)
-    check_array(got, ref_sigmoid(-x), "log_sigmoid_grad at 304 points", rtol=1e-7, atol=1e-15)
+    check_array(got, ref_sigmoid(-x), "log_sigmoid_grad at 304 points", rtol=1e-7, atol=1e-15,
+                dtype="float64")
 
 
 @points(1, task="gradient")
@@ -359,8 +361,8 @@ def test_gradient_score_grads(student, rng):
         got = named(case, student.call, "score_grads", s_pos, s_neg)
         if not isinstance(got, (tuple, list)) or len(got) != 2:
             raise Mismatch(f"{case}: expected a tuple (g_pos, g_neg), got {describe(got)}")
-        check_array(got[0], tp.grad.numpy(), f"{case}: ∂ℓ/∂s_pos", rtol=1e-7, atol=1e-12)
-        check_array(got[1], tn.grad.numpy(), f"{case}: ∂ℓ/∂s_neg", rtol=1e-7, atol=1e-12)
+        check_array(got[0], tp.grad.numpy(), f"{case}: ∂ℓ/∂s_pos", rtol=1e-7, atol=1e-12, dtype="float64")
+        check_array(got[1], tn.grad.numpy(), f"{case}: ∂ℓ/∂s_neg", rtol=1e-7, atol=1e-12, dtype="float64")
 
 
 @points(1, task="gradient")
@@ -373,7 +375,7 @@ def test_gradient_pair_grads(student, rng):
         if not isinstance(got, (tuple, list)) or len(got) != 3:
             raise Mismatch(f"{case}: expected a tuple (grad_v, grad_u_pos, grad_u_neg), got {describe(got)}")
         for name, g, e in zip(("grad_v", "grad_u_pos", "grad_u_neg"), got, pair_reference(v, u_pos, u_neg)):
-            check_array(g, e, f"{case}: {name}", rtol=1e-7, atol=1e-12)
+            check_array(g, e, f"{case}: {name}", rtol=1e-7, atol=1e-12, dtype="float64")
 
 
 @points(1, task="gradient")
@@ -389,7 +391,7 @@ def test_gradient_output_table_grad(student, rng):
                 + torch.nn.functional.softplus(t_out[torch.tensor(noise)] @ v).sum())
         loss.backward()
         got = named(case, student.call, "output_table_grad", W_in, W_out, center, context, np.array(noise))
-        check_array(got, t_out.grad.numpy(), case, rtol=1e-7, atol=1e-12)
+        check_array(got, t_out.grad.numpy(), case, rtol=1e-7, atol=1e-12, dtype="float64")
 
 
 # ---------------------------------------------------------------- loss
