@@ -150,12 +150,12 @@ def test_a_reference_measured_once_is_refused():
         check_speed("case", REFERENCE_SECONDS, attempts, "hint")
 
 
-def test_the_reference_is_measured_right_before_every_attempt(rests):
+def test_the_reference_is_measured_right_before_and_after_every_attempt(rests):
     reference = MeasuredReference()
     attempts, calls = attempts_with([LIMIT * 10])
     with pytest.raises(Mismatch):
         check_speed("case", reference, attempts, "hint")
-    assert reference.measured == len(calls) == SPEED_ATTEMPTS
+    assert reference.measured == 2 * len(calls) == 2 * SPEED_ATTEMPTS
 
 
 def test_a_busy_spell_that_slows_reference_and_attempt_alike_costs_nothing(rests):
@@ -167,17 +167,49 @@ def test_a_busy_spell_that_slows_reference_and_attempt_alike_costs_nothing(rests
     assert calls == [1]
 
 
+def test_a_loop_in_a_quiet_moment_after_a_busy_reference_meets_the_quiet_one(rests):
+    # the reference was slowed by a busy spell just before the attempt, not just after it: the
+    # smaller one counts, and a loop ten times the reference fails
+    slow = 10 * REFERENCE_SECONDS
+    reference = MeasuredReference([slow, REFERENCE_SECONDS] * SPEED_ATTEMPTS)
+    attempts, calls = attempts_with([harness.SPEED_FACTOR * slow])
+    with pytest.raises(Mismatch) as e:
+        check_speed("case", reference, attempts, "hint")
+    assert f"the limit was {LIMIT:.3f} s" in str(e.value)
+    assert f"vectorised code took {REFERENCE_SECONDS:.4f} s around it" in str(e.value)
+
+
+def test_load_widens_the_limit_at_most_reference_cap_times_the_quietest_reference(rests):
+    # one quiet attempt, then references slowed tenfold before and after every later attempt: a loop
+    # that would fit ten times the limit still fails
+    slow = 10 * REFERENCE_SECONDS
+    reference = MeasuredReference([REFERENCE_SECONDS, REFERENCE_SECONDS] + [slow] * (2 * SPEED_ATTEMPTS))
+    loop = harness.SPEED_FACTOR * harness.REFERENCE_CAP * REFERENCE_SECONDS + harness.SPEED_SLACK + 0.001
+    attempts, calls = attempts_with([loop])
+    with pytest.raises(Mismatch):
+        check_speed("case", reference, attempts, "hint")
+    assert len(calls) == SPEED_ATTEMPTS
+    # right code slowed by the same load (twice the reference) passes within the capped limit
+    attempts, calls = attempts_with([LIMIT * 10, harness.SPEED_FACTOR * 2 * REFERENCE_SECONDS])
+    check_speed("case", MeasuredReference([REFERENCE_SECONDS, REFERENCE_SECONDS] + [slow] * 4), attempts, "hint")
+    assert len(calls) == 2
+
+
 def test_each_attempt_is_held_to_the_limit_of_its_own_reference(rests):
-    # attempt 1 would fit attempt 2's limit, attempt 2 fits neither: a limit never carries over
-    slow, quiet = 10 * REFERENCE_SECONDS, REFERENCE_SECONDS
+    # attempt 1 fits no limit; attempt 2 would fit attempt 1's limit but not its own (its references,
+    # before and after, are quieter): a limit never carries over
+    quiet = REFERENCE_SECONDS
+    busier = 1.5 * quiet
     between = harness.SPEED_FACTOR * quiet + harness.SPEED_SLACK + 0.001
-    attempts, calls = attempts_with([between, harness.SPEED_FACTOR * slow + harness.SPEED_SLACK + 0.001])
-    reference = MeasuredReference([quiet, slow, quiet])
+    attempts, calls = attempts_with([10 * LIMIT, between])
+    reference = MeasuredReference([busier, busier] + [quiet] * (2 * SPEED_ATTEMPTS))
     with pytest.raises(Mismatch) as e:
         check_speed("case", reference, attempts, "hint")
     limit = harness.SPEED_FACTOR * quiet + harness.SPEED_SLACK
+    assert len(calls) == SPEED_ATTEMPTS
+    assert between < harness.SPEED_FACTOR * busier + harness.SPEED_SLACK
     assert f"{between:.3f} s at best" in str(e.value) and f"the limit was {limit:.3f} s" in str(e.value)
-    assert f"vectorised code took {quiet:.4f} s just before it" in str(e.value)
+    assert f"vectorised code took {quiet:.4f} s around it" in str(e.value)
 
 
 def test_the_reference_is_the_median_of_its_runs_after_a_warm_up_plus_the_transfers(monkeypatch):
