@@ -365,20 +365,22 @@ def gc_paused():
 class Reference:
     """What a speed check compares with: `fn()` run here, in the grader, with torch on one thread
     (as in the worker), plus the transfer of the arrays in `sent`, those that travel with the timed
-    call. `name` says what it is in the feedback.
+    call, all while `student`'s processes are stopped (Student.paused): a submission that keeps
+    the cores busy between its calls cannot slow the reference to widen its own limit. `name` says
+    what it is in the feedback.
 
     `measure()` is called right before and right after each attempt, so that the reference and the
     attempt meet the same load (see SPEED_FACTOR). It is the median of REFERENCE_RUNS runs, not the
     best: under steady load, a short reference often runs in one quiet time slice, a longer attempt
     never does."""
 
-    def __init__(self, fn, sent=(), name="vectorised code"):
-        self.fn, self.sent, self.name = fn, list(sent), name
+    def __init__(self, fn, student, sent=(), name="vectorised code"):
+        self.fn, self.student, self.sent, self.name = fn, student, list(sent), name
         self.warm = False
 
     def measure(self) -> float:
         times = []
-        with torch_threads(1):
+        with self.student.paused(), torch_threads(1):
             if not self.warm:
                 self.fn()
                 self.warm = True
@@ -386,7 +388,7 @@ class Reference:
                 start = time.perf_counter()
                 self.fn()
                 times.append(time.perf_counter() - start)
-        return float(np.median(times)) + sum(transfer_time(a) for a in self.sent)
+            return float(np.median(times)) + sum(transfer_time(a) for a in self.sent)
 
 
 def check_speed(case, reference: Reference, attempts: Attempts, hint):
