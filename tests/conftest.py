@@ -375,6 +375,9 @@ def pytest_sessionfinish(session):
         _session["graded_seconds"] = gradings.seconds
 
 
+GRADINGS_LOG = REPO / "_build" / "gradings-seconds.json"   # seconds of each shared grading, the slowest first
+
+
 def pytest_terminal_summary(terminalreporter):
     """How long the shared gradings took (where the session's time goes), the slowest first."""
     if _session.get("sites_seconds") is not None:
@@ -384,8 +387,10 @@ def pytest_terminal_summary(terminalreporter):
     if not seconds:
         return
     slowest = sorted(seconds.items(), key=lambda item: -item[1])
+    GRADINGS_LOG.parent.mkdir(exist_ok=True)
+    GRADINGS_LOG.write_text(json.dumps(dict(slowest), indent=0))
     terminalreporter.write_sep("=", f"shared gradings: {len(seconds)} notebooks, {sum(seconds.values()):.0f} s "
-                                    "of grading in 2 processes")
+                                    f"of grading in 2 processes (each one's: {GRADINGS_LOG.relative_to(REPO)})")
     for name, spent in slowest[:12]:
         terminalreporter.write_line(f"{spent:7.1f}s  {name}")
 
