@@ -117,17 +117,6 @@ class Student:
             self.worker = None
 
     @contextmanager
-    def paused(self):
-        """The block runs while the submission's processes are stopped (SIGSTOP): what the grader
-        measures meanwhile (a speed check's reference) is not slowed by threads or processes the
-        submission keeps busy between calls."""
-        if self.worker is None or self.worker.proc.poll() is not None:
-            yield
-            return
-        with self.worker.stopped():
-            yield
-
-    @contextmanager
     def time_limit(self, seconds: float):
         """Allow each call inside the block `seconds` (a training run, say)
         instead of the default per-call limit. The submission's time budget

@@ -5,7 +5,6 @@ The timed calls are stand-ins (no sandbox): each returns a chosen time and a res
 takes a chosen time, and the reference reports chosen times, so the rule itself is tested, without a
 noisy clock."""
 import time
-from contextlib import contextmanager
 
 import numpy as np
 import pytest
@@ -22,7 +21,7 @@ class MeasuredReference(Reference):
     """A reference whose measurements are chosen: the i-th measure() reports times[i] (the last repeats)."""
 
     def __init__(self, times=(REFERENCE_SECONDS,), name="vectorised code"):
-        super().__init__(lambda: None, None, name=name)
+        super().__init__(lambda: None, name=name)
         self.times, self.measured = list(times), 0
 
     def measure(self):
@@ -85,7 +84,7 @@ def test_one_quiet_moment_among_busy_ones_is_enough(rests):
     attempts, calls = attempts_with([LIMIT * 10] * (SPEED_ATTEMPTS - 1) + [LIMIT / 2])
     check_speed("case", REFERENCE, attempts, "hint")
     assert calls == list(range(1, SPEED_ATTEMPTS + 1))
-    assert len(rests) == SPEED_ATTEMPTS - 1 and rests == sorted(rests) and sum(rests) >= 1.0, \
+    assert len(rests) == SPEED_ATTEMPTS - 1 and rests == sorted(rests) and sum(rests) >= 3.0, \
         "attempts after a slow one are spread out, so that one busy spell cannot spoil them all"
 
 
@@ -213,34 +212,11 @@ def test_each_attempt_is_held_to_the_limit_of_its_own_reference(rests):
     assert f"vectorised code took {quiet:.4f} s around it" in str(e.value)
 
 
-class PausedStudent:
-    """Student.paused's stand-in: says whether the submission is paused now."""
-
-    def __init__(self):
-        self.now = False
-
-    @contextmanager
-    def paused(self):
-        self.now = True
-        try:
-            yield
-        finally:
-            self.now = False
-
-
-def test_the_reference_runs_while_the_submission_is_paused(monkeypatch):
-    # what runs here while the submission's processes are stopped: the reference and the transfers
-    student, seen = PausedStudent(), []
-    monkeypatch.setattr(harness, "transfer_time", lambda array: seen.append(student.now) or 0.0)
-    Reference(lambda: seen.append(student.now), student, sent=[np.zeros(1)]).measure()
-    assert len(seen) == 1 + harness.REFERENCE_RUNS + 1 and all(seen) and not student.now
-
-
 def test_the_reference_is_the_median_of_its_runs_after_a_warm_up_plus_the_transfers(monkeypatch):
     # a slow first run (warm-up) and one stalled run do not count; the arrays sent with the call do
     durations = iter([0.3] + [0.001, 0.001, 0.25, 0.001, 0.001] + [0.001] * harness.REFERENCE_RUNS)
     monkeypatch.setattr(harness, "transfer_time", lambda array: 0.5 * len(array))
-    reference = Reference(lambda: REAL_SLEEP(next(durations)), PausedStudent(), sent=[np.zeros(1), np.zeros(2)])
+    reference = Reference(lambda: REAL_SLEEP(next(durations)), sent=[np.zeros(1), np.zeros(2)])
     first = reference.measure()
     assert 1.5 < first < 1.5 + 0.1, "the median of 5 runs, one stalled, plus 0.5 s and 1 s of transfer"
     assert 1.5 < reference.measure() < 1.5 + 0.1, "no second warm-up"

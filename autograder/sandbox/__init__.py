@@ -26,7 +26,6 @@ One concern per module:
     process    PlainProcess, the worker without bubblewrap; killing a process tree
     pool       ZygoteClient (one warm sandbox), ForkedProcess (a worker it forked), the pool
     transport  Pipes: framed messages with deadlines and size limits
-    freeze     stopping a sandbox's processes while the grader measures something (SIGSTOP, SIGCONT)
     client     WorkerClient: one worker, its requests, and why it died
 The rest of the grader imports what it needs from this package; the names below are its API.
 """

@@ -79,11 +79,7 @@ class Cgroup:
 
     def count(self) -> int:
         """Processes in the cgroup, as the kernel counts them (0 without a cgroup)."""
-        return len(self.pids())
-
-    def pids(self) -> list[int]:
-        """The cgroup's processes (none without a cgroup)."""
-        return [int(p) for p in _read(os.path.join(self.path, "cgroup.procs")).split()] if self.path else []
+        return len(_read(os.path.join(self.path, "cgroup.procs")).split()) if self.path else 0
 
     def memory_used(self) -> int | None:
         """Bytes of memory the cgroup holds now, tmpfs files included (None without a memory cgroup)."""

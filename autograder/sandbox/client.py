@@ -9,10 +9,8 @@ import os
 import signal
 import subprocess
 import time
-from contextlib import contextmanager
 
 from autograder.inside import protocol
-from autograder.sandbox import freeze
 from autograder.sandbox.boundary import WorkerDied, argument_hook
 from autograder.sandbox.bwrap import bwrap_path
 from autograder.sandbox.limits import START_TIMEOUT, Limits
@@ -104,12 +102,6 @@ class WorkerClient:
             raise WorkerDied(f"the Python process running your code ended before {what}: {self._exit_reason()}") from None
         header, reply_buffers = self._receive(timeout, what, deadline)
         return header, reply_buffers
-
-    @contextmanager
-    def stopped(self):
-        """The block runs while every process of the worker's sandbox is stopped (freeze.py)."""
-        with freeze.stopped(self.proc.processes):
-            yield
 
     def kill(self):
         self.proc.kill()

@@ -19,7 +19,6 @@ import threading
 from autograder.sandbox.boundary import WorkerDied
 from autograder.sandbox.bwrap import python_layout, sandbox_command
 from autograder.sandbox.cgroup import Cgroup
-from autograder.sandbox.freeze import descendants
 from autograder.sandbox.limits import START_TIMEOUT, Limits, limit_resources, memory_bytes, sandbox_user
 from autograder.sandbox.process import kill_tree, read_ready
 from autograder.sandbox.staging import stage
@@ -186,11 +185,6 @@ class ForkedProcess:
 
     def stderr_tail(self) -> str:
         return "" if self.err_fd is None else read_ready(self.err_fd, 2000)
-
-    def processes(self) -> set[int]:
-        """Every process of the sandbox the worker runs in (host pids): its cgroup's, and everything
-        below bubblewrap (the zygote, the worker, whatever it started, orphans included)."""
-        return set(self.zygote.cgroup.pids()) | descendants(self.zygote.proc.pid)
 
     def kill(self):
         if self.code is None and not self._exited(0):

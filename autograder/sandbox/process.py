@@ -12,7 +12,6 @@ import sys
 import warnings
 
 from autograder.sandbox.cgroup import Cgroup
-from autograder.sandbox.freeze import descendants
 from autograder.sandbox.limits import Limits, limit_resources, memory_bytes, unprivileged_user
 from autograder.sandbox.staging import child_env, stage
 
@@ -74,10 +73,6 @@ class PlainProcess:
     def stderr_tail(self) -> str:
         """What the worker wrote to stderr, without waiting: a process it started may hold the pipe open."""
         return read_ready(self.proc.stderr.fileno(), 2000) if self.proc.stderr else ""
-
-    def processes(self) -> set[int]:
-        """The worker and what it started: its cgroup's processes (orphans included) and its descendants."""
-        return set(self.cgroup.pids()) | descendants(self.proc.pid)
 
     def kill(self):
         kill_tree(self.proc, self.cgroup)

@@ -209,7 +209,7 @@ def test_lookup_speed(student, rng):
     """lookup: a batch of 1000 x 500 indices is about as fast as vectorised indexing"""
     W = table(rng, SPEED_V, NUMPY_SPEED_D)
     xs = [indices(rng, NUMPY_SPEED_SHAPE, SPEED_V, np.int32) for _ in range(SPEED_ATTEMPTS)]   # new indices each attempt
-    reference = Reference(lambda: W[xs[0]], student, sent=[xs[0]], name="vectorised indexing and sending the indices")
+    reference = Reference(lambda: W[xs[0]], sent=[xs[0]], name="vectorised indexing and sending the indices")
     hw = student.put(W, "table")   # sent once, outside the timing
     case = f"lookup with x of shape {NUMPY_SPEED_SHAPE}"
     attempts = Attempts(xs, [W[x] for x in xs], lambda x: student.time_call("lookup", hw, x),
@@ -311,7 +311,7 @@ def test_lookup_torch_speed(student, devices, rng):
             # and copies the rows back, as reading the result does.
             Wt[torch.from_numpy(xs[0]).to(dev)].cpu()
 
-        ref = Reference(reference, student, sent=[xs[0]], name="vectorised indexing and sending the indices")
+        ref = Reference(reference, sent=[xs[0]], name="vectorised indexing and sending the indices")
         hw = student.put(tensor(W, dev), "table")
         case = f"lookup_torch with x of shape {TORCH_SPEED_SHAPE} on {dev}"
         attempts = Attempts(xs, [W[x] for x in xs],
@@ -457,7 +457,7 @@ def test_embedding_speed(student, devices, rng):
         def reference():
             Wt[torch.from_numpy(xs[0]).to(dev)].cpu()   # as in test_lookup_torch_speed
 
-        ref = Reference(reference, student, sent=[xs[0]], name="vectorised indexing and sending the indices")
+        ref = Reference(reference, sent=[xs[0]], name="vectorised indexing and sending the indices")
         m = embedding_on(student, SPEED_V, SPEED_D, dev, W)
         case = f"Embedding.forward with x of shape {TORCH_SPEED_SHAPE} on {dev}"
         attempts = Attempts(xs, [W[x] for x in xs], lambda x: m.time_call("forward", tensor(x, dev), sync=True),

@@ -247,7 +247,7 @@ def test_embedding_backward_speed(student, rng):
                         lambda h: student.time_call("embedding_backward", *h, v),
                         lambda got, want: check_array(got, want, case, dtype="float32", rtol=1e-4, atol=1e-4))
     # the reference: np.add.at here, plus sending grad_out through a pipe here, as the call does
-    check_speed(case, Reference(lambda: reference(*data[0]), student, sent=[data[0][0]]), attempts,
+    check_speed(case, Reference(lambda: reference(*data[0]), sent=[data[0][0]]), attempts,
                 "Is there a Python loop over the tokens, or a one-hot matrix? Scatter-add all tokens at once "
                 "(np.add.at)")
 
@@ -815,7 +815,7 @@ def test_embedding_bag_speed(student, devices, rng):
             total = torch.zeros(ot.shape[0], BAG_SPEED_D, device=dev).index_add_(0, bag, Wt[it])
             (total / counts.clamp(min=1).unsqueeze(1)).sum().item()   # .item() waits for a GPU
 
-        ref = Reference(reference, student, sent=[data[0][0], data[0][2]])   # weight and offsets go with the call
+        ref = Reference(reference, sent=[data[0][0], data[0][2]])   # weight and offsets go with the call
         case = f"embedding_bag(mode='mean') with {BAG_SPEED_BAGS:,} bags on {dev}"
         attempts = Attempts(inputs, [ref_bag(W, idx, offsets, "mean") for W, idx, offsets in data],
                             lambda h: student.time_call("embedding_bag", *h, mode="mean", sync=True),
