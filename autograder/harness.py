@@ -267,8 +267,9 @@ def check_unchanged(got, original: np.ndarray, case: str):
 # Noise is also additive (a 50-100 ms stall now and then, even at low load), not a factor: so rather
 # than a wider limit, which a loop over the tokens would fit into, more attempts, spread out in time
 # (BACKOFF, over 3 s: spread over 1.5 s, all six attempts of right code met one busy spell of a
-# fresh-clone `make test` in two of the last four runs) so that one busy spell does not spoil them all. A loop stays slow in every attempt; right
-# code needs one moment where it runs as the reference does.
+# fresh-clone `make test` in two of the last four runs) so that one busy spell does not spoil them
+# all. A loop stays slow in every attempt; right code needs one moment where it runs as the
+# reference does.
 SPEED_FACTOR = 3.0
 SPEED_SLACK = 0.02
 SPEED_ATTEMPTS = 6
