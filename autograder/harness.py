@@ -397,7 +397,7 @@ def check_speed(case, reference: Reference, attempts: Attempts, hint):
     if not isinstance(attempts, Attempts):
         raise TypeError("check_speed needs an Attempts: new inputs and an expected result for every attempt")
     if not isinstance(reference, Reference):
-        raise TypeError("check_speed needs a Reference, measured anew before each attempt")
+        raise TypeError("check_speed needs a Reference, measured anew before and after each attempt")
     if len(attempts) < SPEED_ATTEMPTS:
         raise ValueError(f"a speed check needs inputs for {SPEED_ATTEMPTS} attempts (harness.SPEED_ATTEMPTS)")
     tries, quietest = [], float("inf")   # (seconds, reference seconds, limit) of each attempt
