@@ -220,3 +220,14 @@ def test_the_reference_is_the_median_of_its_runs_after_a_warm_up_plus_the_transf
     first = reference.measure()
     assert 1.5 < first < 1.5 + 0.1, "the median of 5 runs, one stalled, plus 0.5 s and 1 s of transfer"
     assert 1.5 < reference.measure() < 1.5 + 0.1, "no second warm-up"
+
+
+def test_a_check_may_allow_more_slack_for_what_a_call_costs_beside_its_work(rests):
+    # a reference of a few ms: the call's own cost (waking the worker and the grader) needs a wider
+    # additive slack, which a loop many times slower still does not fit into
+    attempts, calls = attempts_with([LIMIT + 0.05])
+    check_speed("case", MeasuredReference(), attempts, "hint", slack=0.1)
+    assert calls == [1]
+    attempts, _ = attempts_with([harness.SPEED_FACTOR * REFERENCE_SECONDS + 0.1 + 0.001])
+    with pytest.raises(Mismatch, match="the limit was 0.130 s"):
+        check_speed("case", MeasuredReference(), attempts, "hint", slack=0.1)

@@ -32,6 +32,11 @@ EMPTY_SHAPES = [(0,), (3, 0), (0, 2, 4)]
 # or when the indices arrive, 1.8-5x (numpy, the fastest kind of loop) to 3-28x (torch) of it.
 NUMPY_SPEED_SHAPE = (1000, 500)   # 500k int32 tokens, d = 4: W[x] ~15 ms, a per-token loop >= 200 ms
 TORCH_SPEED_SHAPE = (200, 500)    # 100k tokens, d = 16: W[x] ~3 ms, a per-token loop >= 600 ms
+# A call of a few ms costs, beside its work, the waking of the worker and of the grader: on a busy
+# machine (a fresh-clone `make test`) right code took 0.035-0.076 s in all six attempts in four
+# runs, against limits of 0.029-0.044 s. 0.1 s of slack keeps every loop measured out (0.2 s and
+# more at 100k tokens, in every attempt, with 4 busy processes beside the grading).
+TORCH_SPEED_SLACK = 0.1
 SPEED_V, NUMPY_SPEED_D, SPEED_D = 1000, 4, 16
 
 # ---------------------------------------------------------------- helpers
@@ -317,7 +322,7 @@ def test_lookup_torch_speed(student, devices, rng):
         attempts = Attempts(xs, [W[x] for x in xs],
                             lambda x: student.time_call("lookup_torch", hw, tensor(x, dev), sync=True),
                             lambda got, want: check_tensor(got, want, case, device=dev, exact=True, dtype="float32"))
-        check_speed(case, ref, attempts, LOOP_HINT)
+        check_speed(case, ref, attempts, LOOP_HINT, slack=TORCH_SPEED_SLACK)
 
 
 # ---------------------------------------------------------------- Embedding
@@ -462,7 +467,7 @@ def test_embedding_speed(student, devices, rng):
         case = f"Embedding.forward with x of shape {TORCH_SPEED_SHAPE} on {dev}"
         attempts = Attempts(xs, [W[x] for x in xs], lambda x: m.time_call("forward", tensor(x, dev), sync=True),
                             lambda got, want: check_tensor(got, want, case, device=dev, exact=True, dtype="float32"))
-        check_speed(case, ref, attempts, LOOP_HINT)
+        check_speed(case, ref, attempts, LOOP_HINT, slack=TORCH_SPEED_SLACK)
 
 
 # ---------------------------------------------------------------- lookup_torch: invalid indices
