@@ -281,6 +281,15 @@ BACKOFF = (0.1, 0.2, 0.4, 0.8, 1.6)   # seconds of rest after each attempt that 
 # best rate per byte taken (one noisy measurement would widen the allowance of a lazy loop).
 READ_FACTOR = 3.0
 READ_SLACK = 0.05
+# CPU_NOTE. An attempt slower than its limit by the wall clock still passes when the CPU time of all
+# the submission's processes, from the call until its result was read back (the kernel's count in
+# the worker's cgroup, read by the grader), is within the limit plus READ_FACTOR times the result's
+# transfer. With 3 busy processes beside the grading on 2 cores, right code of chapter 2's lookup
+# (500k tokens) took up to 0.10 s by the wall clock in a first attempt (limit about 0.05 s) and
+# 0.02-0.04 s of CPU; its per-token loops took 0.12-0.7 s of CPU, busy or not. Each result is
+# dropped in the worker once read (Attempts.measure): kept, every attempt's result and its sending
+# needed fresh pages, which cost up to ~25 us each on these virtual machines, and reading 8 MB back
+# took 70-90 ms instead of 12-20 ms.
 
 
 @contextmanager
@@ -339,18 +348,33 @@ class Attempts:
         sizes = [max(1, np.asarray(e).nbytes) for e in expected]
         per_byte = min(transfer_time(e) / n for e, n in zip(expected, sizes))
         self.allowance = [READ_FACTOR * per_byte * n + READ_SLACK for n in sizes]
+        # the CPU the worker may spend sending the result back (encoding and writing it: less
+        # than a whole transfer here, which also reads and decodes it)
+        self.cpu_allowance = [READ_FACTOR * per_byte * n for n in sizes]
 
     def __len__(self):
         return len(self.inputs)
 
     def run(self, i: int) -> tuple[float, object]:
         """Attempt i: (seconds it counts for, its result read back)."""
+        seconds, _, value = self.measure(i)
+        return seconds, value
+
+    def measure(self, i: int) -> tuple[float, float | None, object]:
+        """Attempt i: (wall-clock seconds it counts for, CPU seconds the submission's processes used
+        from the call until its result was read back, or None where the grader cannot count them,
+        its result). The CPU time covers the reading too: work put off until then is counted."""
         with gc_paused():   # a collection here, in the grader, is not the submission's time
             timed = self.call(self.inputs[i])
             start = time.perf_counter()
             value = timed.result.value()
             read = time.perf_counter() - start
-        return timed.seconds + max(0.0, read - self.allowance[i]), value
+            clock = getattr(timed, "cpu", None)
+            cpu = clock.elapsed() if clock is not None else None
+        drop = getattr(timed.result, "drop", None)
+        if drop is not None:   # the next attempt reuses its memory (CPU_NOTE)
+            drop()
+        return timed.seconds + max(0.0, read - self.allowance[i]), cpu, value
 
 
 @contextmanager
@@ -405,7 +429,7 @@ def check_speed(case, reference: Reference, attempts: Attempts, hint, slack: flo
     tries, quietest = [], float("inf")   # (seconds, reference seconds, limit) of each attempt
     for i in range(len(attempts)):
         before = reference.measure()
-        seconds, value = named(case, attempts.run, i)
+        seconds, cpu, value = named(case, attempts.measure, i)
         attempts.check(value, attempts.expected[i])
         ref = min(before, reference.measure())
         quietest = min(quietest, ref)
@@ -413,6 +437,11 @@ def check_speed(case, reference: Reference, attempts: Attempts, hint, slack: flo
         limit = SPEED_FACTOR * ref + slack
         tries.append((seconds, ref, limit))
         if seconds <= limit:
+            return
+        # Slow by the wall clock, but was it the submission? On a machine shared with other jobs a
+        # right answer waits for a core; the CPU time its processes used does not grow with that
+        # wait, and a loop's does not shrink (CPU_NOTE).
+        if cpu is not None and cpu <= limit + attempts.cpu_allowance[i]:
             return
         if i + 1 < len(attempts):
             time.sleep(BACKOFF[min(i, len(BACKOFF) - 1)])

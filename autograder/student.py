@@ -159,8 +159,9 @@ class Student:
         The result stays in the worker, so its transfer is not timed; a speed
         check reads it afterwards and checks it (a fast wrong answer earns nothing)."""
         msg = {"op": "call", **_target(name), "args": list(args), "kwargs": kwargs, "keep": True, "sync": sync}
+        clock = CpuClock(self)
         handle, seconds = self._request(msg, f"{name}()")
-        return Timed(seconds, Remote(self, handle, f"the result of {name}()"))
+        return Timed(seconds, Remote(self, handle, f"the result of {name}()"), clock)
 
     def answer(self, name: str):
         """The value of the notebook's global variable `name` (a question's answer), as plain data.
@@ -187,11 +188,33 @@ class Student:
         return Remote(self, handle, f"{cls}")
 
 
+class CpuClock:
+    """The CPU seconds the submission's processes use from now on, as the kernel counts them in the
+    worker's cgroup (read here, in the grader: nothing inside can change it). Unlike wall-clock
+    time, it does not grow when other jobs share the machine's cores. None without a cgroup, or
+    when the worker was replaced in between."""
+
+    def __init__(self, student: "Student"):
+        self.student, self.worker = student, student.worker
+        self.start = self._now()
+
+    def _now(self) -> float | None:
+        return self.worker.cpu_seconds() if self.worker is not None else None
+
+    def elapsed(self) -> float | None:
+        if self.start is None or self.student.worker is not self.worker:
+            return None
+        now = self._now()
+        return now - self.start if now is not None and now >= self.start else None
+
+
 @dataclass
 class Timed:
-    """A timed call: its wall-clock seconds and its result, kept in the worker."""
+    """A timed call: its wall-clock seconds and its result, kept in the worker; `cpu`, the CPU
+    time of the submission's processes since the call started (CpuClock), when it can be read."""
     seconds: float
     result: "Remote"
+    cpu: CpuClock | None = None
 
 
 class Remote:
@@ -212,8 +235,9 @@ class Remote:
         what = f"{self.label}.{method}()"
         msg = {"op": "call", "target": self.handle, "method": method.split("."), "args": list(args),
                "kwargs": kwargs, "keep": True, "sync": sync}
+        clock = CpuClock(self.student)
         handle, seconds = self.student._request(msg, what)
-        return Timed(seconds, Remote(self.student, handle, f"the result of {what}"))
+        return Timed(seconds, Remote(self.student, handle, f"the result of {what}"), clock)
 
     def __call__(self, *args, keep: bool = False, **kwargs):
         value, _ = self.student._request({"op": "call", "target": self.handle, "args": list(args),
@@ -232,6 +256,10 @@ class Remote:
     def value(self):
         value, _ = self.student._request({"op": "attr", "target": self.handle, "method": []}, f"reading {self.label}")
         return value
+
+    def drop(self):
+        """Let the worker forget this object (this handle cannot be used afterwards)."""
+        self.student._request({"op": "drop", "target": self.handle}, f"releasing {self.label}", callable_target=False)
 
 
 def _target(name: str) -> dict:

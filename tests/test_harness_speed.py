@@ -37,25 +37,45 @@ class Result:
 
     def __init__(self, value, read_seconds=0.0):
         self._value, self.read_seconds = value, read_seconds
+        self.read = self.dropped = False
 
     def value(self):
         REAL_SLEEP(self.read_seconds)
+        self.read = True
         return self._value
+
+    def drop(self):
+        assert self.read, "dropped before it was read"
+        self.dropped = True
 
 
 class Timed:
+    def __init__(self, seconds, result, cpu=None):
+        self.seconds, self.result, self.cpu = seconds, result, cpu
+
+
+class CpuClock:
+    """The CPU seconds the submission used since its call started: `seconds`, read once its result
+    has been read back (as student.CpuClock counts the reading too); None: not countable."""
+
     def __init__(self, seconds, result):
-        self.seconds, self.result = seconds, result
+        self.seconds, self.result, self.read_before = seconds, result, None
+
+    def elapsed(self):
+        self.read_before = self.result.read
+        return self.seconds
 
 
-def attempts_with(times, answer=lambda x: x * 2, read_seconds=0.0, n=SPEED_ATTEMPTS):
+def attempts_with(times, answer=lambda x: x * 2, read_seconds=0.0, n=SPEED_ATTEMPTS, cpu=None):
     """n attempts on inputs 1..n (expected: 2x); attempt i takes times[i] seconds (the last
-    entry repeats) and answers answer(x)."""
+    entry repeats), cpu[i] seconds of CPU (None: the grader cannot count it), and answers answer(x)."""
     calls = []
 
     def call(x):
         calls.append(x)
-        return Timed(times[min(len(calls), len(times)) - 1], Result(answer(np.array([x])), read_seconds))
+        result = Result(answer(np.array([x])), read_seconds)
+        used = cpu[min(len(calls), len(cpu)) - 1] if cpu else None
+        return Timed(times[min(len(calls), len(times)) - 1], result, CpuClock(used, result) if cpu else None)
 
     def check(got, want):
         if not np.array_equal(got, want):
@@ -231,3 +251,45 @@ def test_a_check_may_allow_more_slack_for_what_a_call_costs_beside_its_work(rest
     attempts, _ = attempts_with([harness.SPEED_FACTOR * REFERENCE_SECONDS + 0.1 + 0.001])
     with pytest.raises(Mismatch, match="the limit was 0.130 s"):
         check_speed("case", MeasuredReference(), attempts, "hint", slack=0.1)
+
+
+# ---------------------------------------------------------------- CPU time (harness.CPU_NOTE)
+
+def test_right_code_that_waited_for_a_core_passes_on_its_cpu_time(rests):
+    # the machine's cores were busy: by the wall clock right code took three times its limit, but
+    # its processes used only half the limit of CPU
+    attempts, calls = attempts_with([3 * LIMIT], cpu=[LIMIT / 2])
+    check_speed("case", REFERENCE, attempts, "hint")
+    assert calls == [1]
+
+
+@pytest.mark.parametrize("cpu", [None, [LIMIT * 3]], ids=["not countable", "a loop's CPU time"])
+def test_slow_by_the_wall_clock_fails_unless_its_cpu_time_fits(rests, cpu):
+    # a loop uses as much CPU as wall-clock time; where the CPU cannot be counted (no cgroup, a
+    # worker replaced), the wall clock alone decides
+    attempts, calls = attempts_with([3 * LIMIT], cpu=cpu)
+    with pytest.raises(Mismatch, match="at best"):
+        check_speed("case", REFERENCE, attempts, "hint")
+    assert len(calls) == SPEED_ATTEMPTS
+
+
+def test_the_cpu_time_allows_only_sending_the_result_beyond_the_limit(rests, monkeypatch):
+    # the CPU allowance is READ_FACTOR times the result's transfer, without READ_SLACK: a loop put
+    # off until the result is read back cannot hide in it
+    monkeypatch.setattr(harness, "transfer_time", lambda array: 0.001)
+    allowed = LIMIT + harness.READ_FACTOR * 0.001
+    attempts, calls = attempts_with([3 * LIMIT], cpu=[allowed - 0.0005])
+    check_speed("case", REFERENCE, attempts, "hint")
+    assert calls == [1]
+    attempts, calls = attempts_with([3 * LIMIT], cpu=[allowed + 0.0005])
+    with pytest.raises(Mismatch):
+        check_speed("case", REFERENCE, attempts, "hint")
+
+
+def test_the_cpu_time_is_read_after_the_result_and_the_result_is_then_released(rests):
+    # work a lazy result does while it is sent counts; the worker may then reuse the memory
+    attempts, _ = attempts_with([0.0], cpu=[0.0])
+    timed = attempts.call(attempts.inputs[0])
+    attempts.call = lambda x: timed
+    attempts.measure(0)
+    assert timed.cpu.read_before is True and timed.result.dropped

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.slow   # each starts sandboxes of its own
 needs_bwrap = pytest.mark.sandbox   # skipped without bubblewrap (failed in CI): see conftest.py
 
 CODE = r'''
-import os, socket, sys, numpy as np, torch
+import os, socket, sys, time, numpy as np, torch
 
 def visible(path):
     return os.path.exists(path)
@@ -60,6 +60,29 @@ def obj():
 
 def lookup(W, x):
     return W[x]
+
+def spin(seconds):
+    end = time.thread_time() + seconds
+    while time.thread_time() < end:
+        pass
+    return 1
+
+def spin_in_a_child(seconds):
+    pid = os.fork()
+    if pid == 0:
+        spin(seconds)
+        os._exit(0)
+    os.waitpid(pid, 0)
+    return 1
+
+def spin_in_a_thread(seconds):
+    import threading
+    threads = [threading.Thread(target=spin, args=(seconds / 2,)) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return 1
 
 print("printed text never reaches the grader's channel")
 '''
@@ -520,3 +543,37 @@ def test_a_malformed_reply_is_refused_without_harm():
         assert s.call("ok") == "ok"
     finally:
         s.close()
+
+
+@needs_bwrap
+@pytest.mark.parametrize("how", ["spin", "spin_in_a_child", "spin_in_a_thread"])
+def test_cpu_time_counts_every_process_and_thread_of_the_submission(student, how):
+    # the grader reads the kernel's count for the sandbox's cgroup: work moved to a child process or
+    # to threads is counted, and the submission cannot change the count
+    timed = student.time_call(how, 0.3)
+    timed.result.value()
+    used = timed.cpu.elapsed()
+    if used is None:
+        pytest.skip("no cgroup with CPU accounting here (not root)")
+    assert 0.28 <= used < 0.3 + 0.25, used
+
+
+@needs_bwrap
+def test_waiting_is_not_cpu_time(student):
+    timed = student.time_call("spin", 0.0)   # warm
+    before = timed.cpu
+    time.sleep(0.3)   # the grader waits; the submission is idle
+    if before.elapsed() is None:
+        pytest.skip("no cgroup with CPU accounting here (not root)")
+    assert before.elapsed() < 0.1
+
+
+def test_a_dropped_result_is_gone_and_its_handle_number_is_not_reused(student):
+    first = student.time_call("lookup", np.arange(6.0).reshape(3, 2), np.array([2, 0]))
+    assert np.array_equal(first.result.value(), [[4.0, 5.0], [0.0, 1.0]])
+    first.result.drop()
+    with pytest.raises(StudentRaised):
+        first.result.value()
+    second = student.time_call("lookup", np.arange(6.0).reshape(3, 2), np.array([1]))
+    assert second.result.handle.ident != first.result.handle.ident
+    assert np.array_equal(second.result.value(), [[2.0, 3.0]])

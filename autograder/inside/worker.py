@@ -89,6 +89,7 @@ class Worker:
         self.fd_out = fd_out
         self.namespace = {"__name__": "__main__"}
         self.handles = {}
+        self.handles_made = 0   # handle numbers are never reused, even after a drop
         self.output = CappedText()
 
     def send(self, header, buffers=()):
@@ -108,7 +109,8 @@ class Worker:
     def encode_result(self, value, keep):
         buffers = []
         if keep:
-            ident = len(self.handles) + 1
+            self.handles_made += 1
+            ident = self.handles_made
             self.handles[ident] = value
             return {"__handle__": ident, "type": type(value).__name__}, buffers
         return protocol.encode(value, buffers, tensor_hook), buffers
@@ -161,6 +163,14 @@ class Worker:
         encoded, out = self.encode_result(self.resolve(msg["value"]), True)
         return {"ok": True, "value": encoded}, out
 
+    def op_drop(self, msg, buffers):
+        """Forget a kept object (a timed result already read back): its memory is reused by the
+        next attempt, as the grader's reference reuses its own, instead of fresh pages."""
+        target = msg["target"]
+        if isinstance(target, protocol.Handle):
+            self.handles.pop(target.ident, None)
+        return {"ok": True, "value": None}, []
+
     def op_set(self, msg, buffers):
         obj = self.target({"target": msg["target"], "method": msg["path"][:-1]})
         name = msg["path"][-1]
@@ -174,7 +184,8 @@ class Worker:
         return {"ok": True, "value": None}, []
 
     def serve(self):
-        ops = {"load": self.op_load, "call": self.op_call, "attr": self.op_attr, "set": self.op_set, "put": self.op_put}
+        ops = {"load": self.op_load, "call": self.op_call, "attr": self.op_attr, "set": self.op_set, "put": self.op_put,
+               "drop": self.op_drop}
         while True:
             try:
                 raw, buffers = self.reader.read_message()

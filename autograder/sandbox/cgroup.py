@@ -1,5 +1,6 @@
 """Cgroups for a worker or a whole sandbox: a pids and a memory limit, a count of the processes
-inside, and a way to kill all of them (cgroup v2, or v1's folder per controller)."""
+inside, the CPU time they used, and a way to kill all of them (cgroup v2, or v1's folder per
+controller)."""
 from __future__ import annotations
 
 import os
@@ -24,6 +25,7 @@ class Cgroup:
         self.paths: list[str] = []   # one folder per controller (one in all with cgroup v2)
         self.path = None             # where the processes are counted and killed
         self.memory_path = None
+        self.cpu_path = None         # where the kernel counts the CPU time of every process inside
         root = "/sys/fs/cgroup"
         if {"pids", "memory"} & set(_read(f"{root}/cgroup.controllers").split()):   # cgroup v2
             self._make(root, {"pids.max": str(max_pids)} | (
@@ -31,6 +33,7 @@ class Cgroup:
             if self.paths:
                 self.path = self.paths[0]
                 self.memory_path = self.path if memory_bytes and Path(self.path, "memory.max").exists() else None
+                self.cpu_path = self.path if Path(self.path, "cpu.stat").exists() else None
             return
         if self._make(f"{root}/pids", {"pids.max": str(max_pids)}):   # cgroup v1: a folder per controller
             self.path = self.paths[-1]
@@ -40,6 +43,8 @@ class Cgroup:
                 Path(self.memory_path, "memory.memsw.limit_in_bytes").write_text(str(memory_bytes))
             except OSError:
                 pass
+        if self._make(f"{root}/cpuacct", {}):
+            self.cpu_path = self.paths[-1]
 
     def _make(self, root: str, settings: dict) -> bool:
         if not os.path.isdir(root):
@@ -89,6 +94,19 @@ class Cgroup:
             text = _read(os.path.join(self.memory_path, name)).strip()
             if text.isdigit():
                 return int(text)
+        return None
+
+    def cpu_seconds(self) -> float | None:
+        """CPU seconds used so far by every process that was ever in the cgroup, counted by the
+        kernel (nothing inside can change it); None without such a cgroup."""
+        if not self.cpu_path:
+            return None
+        for name, scale in (("cpu.stat", 1e-6), ("cpuacct.usage", 1e-9)):
+            text = _read(os.path.join(self.cpu_path, name))
+            if name == "cpu.stat":
+                text = next((line.split()[1] for line in text.splitlines() if line.startswith("usage_usec ")), "")
+            if text.strip().isdigit():
+                return int(text) * scale
         return None
 
     def kill_all(self):

@@ -48,6 +48,10 @@ class WorkerClient:
             self.close()
             raise
 
+    def cpu_seconds(self) -> float | None:
+        """CPU seconds the worker's cgroup has used (the kernel's count), None without one."""
+        return self.proc.cpu_seconds()
+
     def alive(self) -> bool:
         return self.proc.poll() is None
 

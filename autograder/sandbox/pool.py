@@ -164,6 +164,10 @@ class ForkedProcess:
             return True
         return bool(ready)
 
+    def cpu_seconds(self) -> float | None:
+        """CPU seconds of the whole sandbox (its zygote and every worker forked), None without a cgroup."""
+        return self.zygote.cgroup.cpu_seconds()
+
     def poll(self):
         if self.code is None and self._exited(0):
             self._collect(5.0)

@@ -64,6 +64,10 @@ class PlainProcess:
             cmd, pass_fds=fds, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             cwd=self.dir, env=env, start_new_session=True, preexec_fn=limit_resources(limits, self.cgroup, user))
 
+    def cpu_seconds(self) -> float | None:
+        """CPU seconds of the worker and all it started, None without a cgroup."""
+        return self.cgroup.cpu_seconds()
+
     def poll(self):
         return self.proc.poll()
 
