@@ -103,10 +103,12 @@ def waits_for_a_batch(item) -> bool:
 def pytest_collection_modifyitems(config, items):
     """The tests that read a built site run last, so that with --build-sites the other tests run
     while the sites build; before them, the tests that wait for the grading processes' module
-    batches, so that the tests that need neither run while those gradings go on (each group in its
-    usual order)."""
+    batches, so that the tests that need neither run while those gradings go on; before those, the
+    modules with work started early (Early), so that it runs while the tests before them do (each
+    group in its usual order)."""
     items[:] = sorted(items, key=lambda item: (item.get_closest_marker("site") is not None,
-                                               waits_for_a_batch(item)))   # stable
+                                               waits_for_a_batch(item),
+                                               hasattr(getattr(item, "module", None), "prepare_early")))   # stable
 
 
 class SiteBuild:

@@ -8,13 +8,16 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, exercise, solution
+from conftest import REPO, early, exercise, solution
 
 pytestmark = pytest.mark.slow
+
+EARLY_FIXTURE = "graded_on_a_cluster"
 
 CLASS = ["01-one-hot-encoding", "02-table-lookup", "03-training-the-layer"]
 
@@ -32,7 +35,7 @@ def stop(process: subprocess.Popen):
         process.wait()
 
 
-@pytest.fixture
+@contextmanager
 def cluster(tmp_path):
     """(scheduler file, {worker name: process}), all on 127.0.0.1; workers with one thread and no nanny
     (a killed worker stays dead, as a lost host would)."""
@@ -67,13 +70,14 @@ def class_folder(root: Path) -> dict[Path, Path]:
     return paths
 
 
-def test_a_class_graded_on_two_workers_one_killed_mid_batch_gets_the_single_machine_records(cluster, tmp_path,
-                                                                                            gradings):
+def prepare_early(tmp_path: Path) -> dict:
+    """The class graded on the cluster, one worker killed while it grades, then the same command
+    again (started with the session: conftest.py, Early): what the tests below look at."""
     from distributed import Client
-    scheduler_file, workers = cluster
     paths = class_folder(tmp_path / "class")
     out = tmp_path / "grades.json"
-    with Client(scheduler_file=str(scheduler_file), timeout=60) as client:
+    with cluster(tmp_path) as (scheduler_file, workers), \
+            Client(scheduler_file=str(scheduler_file), timeout=60) as client:
         client.wait_for_workers(2, timeout=120)
         names = {addr: info["name"] for addr, info in client.scheduler_info()["workers"].items()}
         command = [sys.executable, "-m", "autograder", "grade", str(tmp_path / "class"), "--device", "cpu",
@@ -87,20 +91,33 @@ def test_a_class_graded_on_two_workers_one_killed_mid_batch_gets_the_single_mach
                 stop(workers[killed])            # the host is gone, with the notebook it was grading
             time.sleep(0.1)
         stdout, stderr = grading.communicate(timeout=600)
-    assert killed, "no worker was ever seen grading: the kill tested nothing"
-    assert grading.returncode == 0, stderr[-3000:]
-    records = {Path(r["notebook"]).resolve(): r for r in json.loads(out.read_text())}
-    assert set(records) == {p.resolve() for p in paths}
-    for path, original in paths.items():      # the same bytes, graded on one machine in this session
+        first = out.read_text() if out.exists() else None
+        again = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
+    return {"paths": paths, "killed": killed, "returncode": grading.returncode, "stderr": stderr, "first": first,
+            "again": again, "after_again": out.read_text() if out.exists() else None}
+
+
+@pytest.fixture(scope="module")
+def graded_on_a_cluster() -> dict:
+    return early(prepare_early)
+
+
+def test_a_class_graded_on_two_workers_one_killed_mid_batch_gets_the_single_machine_records(graded_on_a_cluster,
+                                                                                            gradings):
+    run = graded_on_a_cluster
+    assert run["killed"], "no worker was ever seen grading: the kill tested nothing"
+    assert run["returncode"] == 0, run["stderr"][-3000:]
+    records = {Path(r["notebook"]).resolve(): r for r in json.loads(run["first"])}
+    assert set(records) == {p.resolve() for p in run["paths"]}
+    for path, original in run["paths"].items():      # the same bytes, graded on one machine in this session
         got, alone = records[path.resolve()], gradings.record(original)
         assert got["status"] == alone["status"] == "graded", got["messages"]
         assert [(t["name"], t["score"], t["output"]) for t in got["tests"]] == \
                [(t["name"], t["score"], t["output"]) for t in alone["tests"]], path
         assert got["score"] == (got["max_score"] if path.parent.parent.name.startswith("solved") else 0)
-    first = out.read_text()
-    again = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
-    assert again.returncode == 0 and f"{len(paths)} submission(s) already graded" in again.stderr, again.stderr
-    assert out.read_text() == first
+    again = run["again"]
+    assert again.returncode == 0 and f"{len(run['paths'])} submission(s) already graded" in again.stderr, again.stderr
+    assert run["after_again"] == run["first"]
 
 
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):

@@ -4,7 +4,9 @@ import re
 
 import pytest
 
-from conftest import EXERCISES, REPO, exercise, run_grader, solution
+from conftest import EXERCISES, REPO, early, exercise, run_grader, solution
+
+EARLY_FIXTURE = "released"
 
 
 def code_cells(path):
@@ -31,14 +33,24 @@ def test_every_exercise_has_its_four_parts():
         assert (REPO / "autograder" / "suites" / name / f"test_{name.replace('-', '_')}.py").exists()
 
 
+def prepare_early(folder):
+    """nbgrader's release of every exercise into `folder` (started with the session: conftest.py, Early)."""
+    return run_grader("release", "--out", folder), folder
+
+
+@pytest.fixture(scope="module")
+def released():
+    return early(prepare_early)
+
+
 @pytest.mark.slow
-def test_exercises_are_what_nbgrader_generates(tmp_path):
-    done = run_grader("release", "--out", tmp_path)
+def test_exercises_are_what_nbgrader_generates(released):
+    done, folder = released
     assert done.returncode == 0, done.stderr
     for name in EXERCISES:
-        generated = (tmp_path / name / f"{name}.ipynb").read_text()
+        generated = (folder / name / f"{name}.ipynb").read_text()
         assert generated == exercise(name).read_text(), f"exercises/{name} is stale: run `make exercises`"
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(EXERCISES)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(EXERCISES)
 
 
 @pytest.mark.parametrize("name", EXERCISES)

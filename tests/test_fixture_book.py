@@ -5,12 +5,13 @@ import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import REPO
+from conftest import REPO, early
 
 pytestmark = pytest.mark.slow   # each builds a book
 
@@ -56,65 +57,108 @@ def build(root: Path, jobs: int | None = None) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=600, env=env)
 
 
-def test_a_failing_cell_fails_the_build(tmp_path):
+# The five builds take two minutes, nearly all of it in subprocesses: they start with the session
+# (conftest.py, Early), two at a time, and the tests below read what they left.
+EARLY_FIXTURE = "built"
+
+
+def failing_cell(root: Path) -> subprocess.CompletedProcess:
     """One page at a time (myst-nb executes the page as it reads it): the error stops the build."""
-    root = make_book(tmp_path / "bad", "# Chapter\n\n```{code-cell} ipython3\n1 / 0\n```\n")
-    done = build(root, jobs=1)
-    assert done.returncode != 0
-    assert "ZeroDivisionError" in done.stdout + done.stderr
+    return build(make_book(root, "# Chapter\n\n```{code-cell} ipython3\n1 / 0\n```\n"), jobs=1)
 
 
-def test_a_broken_reference_fails_the_build(tmp_path):
-    root = make_book(tmp_path / "ref", "# Chapter\n\nSee {doc}`no-such-page`.\n")
-    done = build(root)
-    assert done.returncode != 0
-    assert "no-such-page" in done.stdout + done.stderr
+def broken_reference(root: Path) -> subprocess.CompletedProcess:
+    return build(make_book(root, "# Chapter\n\nSee {doc}`no-such-page`.\n"))
 
 
 def timed_page(log: Path, name: str) -> str:
-    """A page whose one cell records when it ran, in which process, and prints its name."""
-    return ("# Page\n\n```{code-cell} ipython3\nimport json, os, time\nstart = time.time()\ntime.sleep(1.5)\n"
+    """A page whose one cell records when it ran, in which process, and prints its name. It sleeps
+    3 s: long enough that a second kernel started beside it meets it even on a busy machine."""
+    return ("# Page\n\n```{code-cell} ipython3\nimport json, os, time\nstart = time.time()\ntime.sleep(3)\n"
             f"with open({str(log)!r}, 'a') as f:\n"
             f"    f.write(json.dumps([{name!r}, os.getpid(), start, time.time()]) + '\\n')\n"
             f"print('page', {name!r})\n```\n")
 
 
-def test_pages_missing_from_the_cache_run_side_by_side_and_are_cached(tmp_path):
+def cached_rebuild(root: Path) -> dict:
+    """Three timed pages built two at a time, then one page's title edited and the book built again."""
+    log = root / "ran.jsonl"
+    book = make_book(root / "book", *(timed_page(log, name) for name in "abc"))
+    first = build(book, jobs=2)
+    ran_first = log.read_text() if log.exists() else ""
+    pages = {page: (book / f"_build/html/book/{page}.html").read_text()
+             for page in ("chapter", "chapter2", "chapter3") if (book / f"_build/html/book/{page}.html").exists()}
+    chapter = book / "book" / "chapter.md"
+    chapter.write_text(chapter.read_text().replace("# Page", "# Page, retitled"))
+    second = build(book, jobs=2)
+    rebuilt = book / "_build/html/book/chapter.html"
+    return {"first": first, "ran_first": ran_first, "pages": pages, "second": second,
+            "ran_after_second": log.read_text() if log.exists() else "",
+            "rebuilt": rebuilt.read_text() if rebuilt.exists() else ""}
+
+
+def failing_side_by_side(root: Path) -> subprocess.CompletedProcess:
+    log = root / "ran.jsonl"
+    return build(make_book(root / "bad", timed_page(log, "a"), "# Bad\n\n```{code-cell} ipython3\n1 / 0\n```\n",
+                           timed_page(log, "c")), jobs=2)
+
+
+BUILDS = {"failing_cell": failing_cell, "broken_reference": broken_reference, "cached_rebuild": cached_rebuild,
+          "failing_side_by_side": failing_side_by_side}
+
+
+def prepare_early(folder: Path) -> dict:
+    """Every build of BUILDS, two at a time: {name: its finished future}."""
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="fixture-book") as pool:
+        futures = {name: pool.submit(fn, folder / name) for name, fn in BUILDS.items()}
+    return futures
+
+
+@pytest.fixture(scope="module")
+def built() -> dict:
+    return early(prepare_early)
+
+
+def test_a_failing_cell_fails_the_build(built):
+    done = built["failing_cell"].result()
+    assert done.returncode != 0
+    assert "ZeroDivisionError" in done.stdout + done.stderr
+
+
+def test_a_broken_reference_fails_the_build(built):
+    done = built["broken_reference"].result()
+    assert done.returncode != 0
+    assert "no-such-page" in done.stdout + done.stderr
+
+
+def test_pages_missing_from_the_cache_run_side_by_side_and_are_cached(built):
     """book/_ext/parallel_execution.py: the pages run at once in kernels of their own, each page's
     output is the one shown, and a rebuild after a prose-only edit finds them all in the cache: the
     edited page is re-rendered, nothing runs again."""
-    log = tmp_path / "ran.jsonl"
-    root = make_book(tmp_path / "book", *(timed_page(log, name) for name in "abc"))
-    first = build(root, jobs=2)
-    out = first.stdout + first.stderr
-    assert first.returncode == 0, out[-3000:]
+    run = built["cached_rebuild"].result()
+    out = run["first"].stdout + run["first"].stderr
+    assert run["first"].returncode == 0, out[-3000:]
     assert "executing 3 pages, 2 at a time" in out
-    runs = {name: (pid, start, end) for name, pid, start, end in map(json.loads, log.read_text().splitlines())}
+    runs = {name: (pid, start, end) for name, pid, start, end in map(json.loads, run["ran_first"].splitlines())}
     assert sorted(runs) == ["a", "b", "c"]                          # each page ran once
     assert len({pid for pid, _, _ in runs.values()}) == 3          # in a kernel of its own
     (_, start_a, end_a), (_, start_b, end_b) = runs["a"], runs["b"]
     assert start_a < end_b and start_b < end_a                     # a and b at the same time
     for page, name in (("chapter", "a"), ("chapter2", "b"), ("chapter3", "c")):
-        html = BeautifulSoup((root / f"_build/html/book/{page}.html").read_text(), "html.parser")
+        html = BeautifulSoup(run["pages"][page], "html.parser")
         assert html.select_one("div.cell_output").get_text().strip() == f"page {name}"
-    chapter = root / "book" / "chapter.md"
-    chapter.write_text(chapter.read_text().replace("# Page", "# Page, retitled"))
-    second = build(root, jobs=2)
-    out = second.stdout + second.stderr
-    assert second.returncode == 0, out[-3000:]
+    out = run["second"].stdout + run["second"].stderr
+    assert run["second"].returncode == 0, out[-3000:]
     assert "Using cached notebook" in out
     assert "executing" not in out.lower()
-    assert len(log.read_text().splitlines()) == 3                  # nothing ran again
-    html = BeautifulSoup((root / "_build/html/book/chapter.html").read_text(), "html.parser")
+    assert run["ran_after_second"] == run["ran_first"]            # nothing ran again
+    html = BeautifulSoup(run["rebuilt"], "html.parser")
     assert html.select_one("h1").get_text().startswith("Page, retitled")
     assert html.select_one("div.cell_output").get_text().strip() == "page a"
 
 
-def test_a_page_failing_side_by_side_fails_the_build_with_its_error(tmp_path):
-    log = tmp_path / "ran.jsonl"
-    root = make_book(tmp_path / "bad", timed_page(log, "a"), "# Bad\n\n```{code-cell} ipython3\n1 / 0\n```\n",
-                     timed_page(log, "c"))
-    done = build(root, jobs=2)
+def test_a_page_failing_side_by_side_fails_the_build_with_its_error(built):
+    done = built["failing_side_by_side"].result()
     assert done.returncode != 0
     assert "executing 3 pages, 2 at a time" in done.stdout + done.stderr
     assert "ZeroDivisionError" in done.stdout + done.stderr
