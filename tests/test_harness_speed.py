@@ -270,7 +270,8 @@ def test_slow_by_the_wall_clock_fails_unless_its_cpu_time_fits(rests, cpu):
     attempts, calls = attempts_with([3 * LIMIT], cpu=cpu)
     with pytest.raises(Mismatch, match="at best"):
         check_speed("case", REFERENCE, attempts, "hint")
-    assert len(calls) == SPEED_ATTEMPTS
+    # without a CPU count, every attempt waits for a quiet moment; a loop's CPU time ends it early
+    assert len(calls) == (SPEED_ATTEMPTS if cpu is None else harness.HOPELESS_IN_A_ROW)
 
 
 def test_the_cpu_time_allows_only_sending_the_result_beyond_the_limit(rests, monkeypatch):
@@ -293,3 +294,26 @@ def test_the_cpu_time_is_read_after_the_result_and_the_result_is_then_released(r
     attempts.call = lambda x: timed
     attempts.measure(0)
     assert timed.cpu.read_before is True and timed.result.dropped
+
+
+def test_a_loop_whose_cpu_time_alone_is_hopeless_twice_in_a_row_stops_early(rests):
+    # no quiet moment can help work that itself takes too long: two attempts, not six
+    too_much = harness.HOPELESS * LIMIT * 1.1
+    attempts, calls = attempts_with([3 * LIMIT], cpu=[too_much])
+    with pytest.raises(Mismatch, match="at best in 2 attempts"):
+        check_speed("case", REFERENCE, attempts, "hint")
+    assert calls == [1, 2] == list(range(1, harness.HOPELESS_IN_A_ROW + 1))
+
+
+@pytest.mark.parametrize("cpu", [[harness.HOPELESS * LIMIT * 1.1, LIMIT / 2],
+                                 [LIMIT * 1.2] * SPEED_ATTEMPTS],
+                         ids=["a cold first attempt", "over the limit, not hopeless"])
+def test_right_code_is_not_stopped_early_by_one_cold_attempt_nor_by_cpu_time_near_the_limit(rests, cpu):
+    attempts, calls = attempts_with([3 * LIMIT], cpu=cpu)
+    if cpu[-1] < LIMIT:
+        check_speed("case", REFERENCE, attempts, "hint")
+        assert calls == [1, 2]
+    else:
+        with pytest.raises(Mismatch):
+            check_speed("case", REFERENCE, attempts, "hint")
+        assert len(calls) == SPEED_ATTEMPTS, "CPU time over the limit but not hopeless: every attempt is made"
