@@ -192,36 +192,89 @@ def pytest_runtest_setup(item):
 
 class Gradings:
     """Grade records by notebook path (and tasks), each notebook graded once per session, two at a
-    time, whichever test file asks first: `submit` starts a grading, `record` waits for it.
+    time, whichever test file asks first: `submit` queues a grading, `record` waits for it.
 
     The two grading processes are spawned (the grader imports torch: never fork it) and live for
     the whole session; each keeps its warm sandbox from one notebook to the next, so a notebook
-    costs its own cells and tests, not a fresh interpreter importing torch."""
+    costs its own cells and tests, not a fresh interpreter importing torch.
+
+    Gradings wait here, in submission order, and go to the processes one at a time as they free up;
+    a grading a test waits for (`record`) that has not started yet goes first. (Handed to the
+    process pool all at once, a grading no batch had asked for waited behind every batch: one test
+    waited 294 s, all the while the tests after it could have run.)"""
 
     def __init__(self, devices: list[str]):
         import multiprocessing
         import tempfile
+        import threading
+        from collections import deque
         from concurrent.futures import ProcessPoolExecutor
         self.devices = devices
-        self.pool = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn"))
+        self.processes = 2
+        self.pool = ProcessPoolExecutor(max_workers=self.processes, mp_context=multiprocessing.get_context("spawn"))
         self.folder = Path(tempfile.mkdtemp(prefix="course-gradings-"))   # notebooks written for grading
         self.futures = {}
         self.batches = {}
         self.seconds = {}        # notebook name (and tasks) -> seconds its grading took, for the summary
+        self.lock = threading.Lock()
+        self.waiting = deque()   # keys of the gradings not started, in the order they go
+        self.jobs = {}           # key -> (its arguments, the Future its Graded waits on), until it starts
+        self.running = 0
+        self.closed = False
 
     def submit(self, path, tasks=None, leave_out=()):
         """`tasks`: only these tasks' hidden tests (None: all); `leave_out`: hidden tests left out
         besides, as pytest node ids under autograder/suites ('05-word2vec/test_05_word2vec.py::test_x')."""
+        from concurrent.futures import Future
         key = (str(path), None if tasks is None else frozenset(tasks), frozenset(leave_out))
         if key not in self.futures:
-            timed = self.pool.submit(timed_grading, str(path), self.devices, tasks, sorted(leave_out))
+            outcome = Future()
             where = Path(path).resolve()            # solutions/x.ipynb and exercises/x.ipynb apart
             name = f"{where.relative_to(REPO).parts[0]}/{where.name}" if where.is_relative_to(REPO) else where.name
-            self.futures[key] = Graded(timed, self.seconds, name + ("" if tasks is None else f" {sorted(tasks)}"))
+            self.futures[key] = Graded(outcome, self.seconds, name + ("" if tasks is None else f" {sorted(tasks)}"))
+            with self.lock:
+                self.jobs[key] = ((str(path), self.devices, tasks, sorted(leave_out)), outcome)
+                self.waiting.append(key)
+            self._start()
         return self.futures[key]
 
     def record(self, path, tasks=None, leave_out=()) -> dict:
-        return self.submit(path, tasks, leave_out).result()
+        graded = self.submit(path, tasks, leave_out)
+        key = (str(path), None if tasks is None else frozenset(tasks), frozenset(leave_out))
+        with self.lock:
+            if key in self.jobs:              # not started: it goes next
+                self.waiting.remove(key)
+                self.waiting.appendleft(key)
+        return graded.result()
+
+    def _start(self):
+        """Hand waiting gradings to the processes that are free."""
+        while True:
+            with self.lock:
+                if self.closed or self.running >= self.processes or not self.waiting:
+                    return
+                key = self.waiting.popleft()
+                args, outcome = self.jobs.pop(key)
+                self.running += 1
+            try:
+                started = self.pool.submit(timed_grading, *args)
+            except Exception as e:       # the pool is shut down or broken
+                with self.lock:
+                    self.running -= 1
+                outcome.set_exception(e)
+                continue
+            started.add_done_callback(lambda done, outcome=outcome: self._finished(done, outcome))
+
+    def _finished(self, done, outcome):
+        with self.lock:
+            self.running -= 1
+        if done.cancelled():
+            outcome.cancel()
+        elif done.exception() is not None:
+            outcome.set_exception(done.exception())
+        else:
+            outcome.set_result(done.result())
+        self._start()
 
     def batch(self, submit_gradings):
         """What a test module's `submit_gradings(gradings)` returns (its futures), called once."""
@@ -232,7 +285,13 @@ class Gradings:
 
     def close(self):
         import shutil
-        self.pool.shutdown(wait=True, cancel_futures=True)   # gradings no test waits for (-x, -k) are dropped
+        with self.lock:                      # gradings no test waits for (-x, -k) are dropped
+            self.closed = True
+            for _, outcome in self.jobs.values():
+                outcome.cancel()
+            self.jobs.clear()
+            self.waiting.clear()
+        self.pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -242,7 +301,8 @@ class Graded:
 
     def __init__(self, future, seconds: dict, name: str):
         self.future = future
-        future.add_done_callback(lambda done: done.exception() is None and seconds.update({name: done.result()["seconds"]}))
+        future.add_done_callback(lambda done: not done.cancelled() and done.exception() is None
+                                 and seconds.update({name: done.result()["seconds"]}))
 
     def result(self) -> dict:
         return self.future.result()["record"]
