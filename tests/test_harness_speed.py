@@ -20,12 +20,14 @@ LIMIT = harness.SPEED_FACTOR * REFERENCE_SECONDS + harness.SPEED_SLACK
 class MeasuredReference(Reference):
     """A reference whose measurements are chosen: the i-th measure() reports times[i] (the last repeats)."""
 
-    def __init__(self, times=(REFERENCE_SECONDS,), name="vectorised code"):
+    def __init__(self, times=(REFERENCE_SECONDS,), name="vectorised code", cpu_times=None):
         super().__init__(lambda: None, name=name)
-        self.times, self.measured = list(times), 0
+        self.times, self.measured, self.cpu_times = list(times), 0, cpu_times
 
     def measure(self):
         self.measured += 1
+        if self.cpu_times is not None:   # the grader's CPU time for the same runs (None: not measured)
+            self.cpu = self.cpu_times[min(self.measured, len(self.cpu_times)) - 1]
         return self.times[min(self.measured, len(self.times)) - 1]
 
 
@@ -317,3 +319,24 @@ def test_right_code_is_not_stopped_early_by_one_cold_attempt_nor_by_cpu_time_nea
         with pytest.raises(Mismatch):
             check_speed("case", REFERENCE, attempts, "hint")
         assert len(calls) == SPEED_ATTEMPTS, "CPU time over the limit but not hopeless: every attempt is made"
+
+
+@pytest.mark.parametrize("cpu", [None, [0.15]], ids=["by the wall clock", "by its CPU time"])
+def test_a_busy_spell_over_the_first_references_lets_no_loop_pass(rests, cpu):
+    # every reference is measured while the machine is busy (ten times slower by the wall clock, the
+    # same in CPU time): a loop that runs in a quiet moment fits neither the wall-clock limit nor the
+    # CPU one, which the reference's CPU time bounds (in a make test, such a loop passed at once)
+    busy = MeasuredReference([10 * REFERENCE_SECONDS], cpu_times=[REFERENCE_SECONDS])
+    attempts, calls = attempts_with([0.15], cpu=cpu)
+    assert 0.15 < harness.SPEED_FACTOR * 10 * REFERENCE_SECONDS + harness.SPEED_SLACK, "it would fit a busy limit"
+    with pytest.raises(Mismatch, match="at best"):
+        check_speed("case", busy, attempts, "hint")
+
+
+def test_the_reference_measures_its_cpu_time_beside_its_wall_time():
+    reference = Reference(lambda: REAL_SLEEP(0.02))
+    wall = reference.measure()
+    assert wall >= 0.02 and reference.cpu < 0.005, "sleeping is wall-clock time, not CPU time"
+    spin = Reference(lambda: sum(range(200_000)))
+    spin.measure()
+    assert spin.cpu > 0.001
