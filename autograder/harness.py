@@ -283,16 +283,16 @@ READ_FACTOR = 3.0
 READ_SLACK = 0.05
 # CPU_NOTE. An attempt slower than its limit by the wall clock still passes when the CPU time of all
 # the submission's processes, from the call until its result was read back (the kernel's count in
-# the worker's cgroup, read by the grader), is within the limit computed from the reference's own CPU
-# time (Reference.cpu: this thread's, for the same runs) plus READ_FACTOR times the result's
+# the worker's cgroup, read by the grader), is within the limit computed from the reference's own
+# CPU time (Reference.cpu: this thread's, for the same runs) plus READ_FACTOR times the result's
 # transfer. Both sides in CPU time: against the wall-clock reference, which a busy machine inflates,
-# a loop's CPU time passed in a make test. The reference's CPU time also bounds the wall-clock
-# limit (REFERENCE_CAP times the quietest of either). With 3 busy processes beside the grading on 2 cores, right code of chapter 2's lookup
-# (500k tokens) took up to 0.10 s by the wall clock in a first attempt (limit about 0.05 s) and
-# 0.02-0.04 s of CPU; its per-token loops took 0.12-0.7 s of CPU, busy or not. Each result is
-# dropped in the worker once read (Attempts.measure): kept, every attempt's result and its sending
-# needed fresh pages, which cost up to ~25 us each on these virtual machines, and reading 8 MB back
-# took 70-90 ms instead of 12-20 ms.
+# a loop's CPU time passed in a make test. The reference's CPU time also bounds the wall-clock limit
+# (REFERENCE_CAP times the quietest of either). With 3 busy processes beside the grading on 2 cores,
+# right code of chapter 2's lookup (500k tokens) took up to 0.10 s by the wall clock in a first
+# attempt (limit about 0.05 s) and 0.02-0.04 s of CPU; its per-token loops took 0.12-0.7 s of CPU,
+# busy or not. Each result is dropped in the worker once read (Attempts.measure): kept, every
+# attempt's result and its sending needed fresh pages, which cost up to ~25 us each on these virtual
+# machines, and reading 8 MB back took 70-90 ms instead of 12-20 ms.
 # Since CPU time does not wait for a quiet moment, a check stops after HOPELESS_IN_A_ROW attempts in
 # a row whose CPU time alone was over HOPELESS times what passes: the per-token loops of chapters 2
 # and 3 used 1.6-10 times it in every attempt, right code at most 0.4 times, busy or not (0.5 by the
