@@ -287,7 +287,8 @@ READ_SLACK = 0.05
 # CPU time (Reference.cpu: this thread's, for the same runs) plus READ_FACTOR times the result's
 # transfer. Both sides in CPU time: against the wall-clock reference, which a busy machine inflates,
 # a loop's CPU time passed in a make test. The reference's CPU time also bounds the wall-clock limit
-# (REFERENCE_CAP times the quietest of either). With 3 busy processes beside the grading on 2 cores,
+# (REFERENCE_CAP times the quietest of either). Never where the submission may use a GPU, whose work
+# is not CPU time (student.CpuClock). With 3 busy processes beside the grading on 2 cores,
 # right code of chapter 2's lookup (500k tokens) took up to 0.10 s by the wall clock in a first
 # attempt (limit about 0.05 s) and 0.02-0.04 s of CPU; its per-token loops took 0.12-0.7 s of CPU,
 # busy or not. Each result is dropped in the worker once read (Attempts.measure): kept, every

@@ -191,12 +191,14 @@ class Student:
 class CpuClock:
     """The CPU seconds the submission's processes use from now on, as the kernel counts them in the
     worker's cgroup (read here, in the grader: nothing inside can change it). Unlike wall-clock
-    time, it does not grow when other jobs share the machine's cores. None without a cgroup, or
-    when the worker was replaced in between."""
+    time, it does not grow when other jobs share the machine's cores. None without a cgroup, when
+    the worker was replaced in between, or when the submission may use a GPU: a GPU's work is not
+    CPU time (a slow kernel, waited for without spinning, would cost almost none)."""
 
     def __init__(self, student: "Student"):
         self.student, self.worker = student, student.worker
-        self.start = self._now()
+        on_gpu = any(not str(device).startswith("cpu") for device in student.devices)
+        self.start = None if on_gpu else self._now()
 
     def _now(self) -> float | None:
         return self.worker.cpu_seconds() if self.worker is not None else None

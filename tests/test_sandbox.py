@@ -577,3 +577,11 @@ def test_a_dropped_result_is_gone_and_its_handle_number_is_not_reused(student):
     second = student.time_call("lookup", np.arange(6.0).reshape(3, 2), np.array([1]))
     assert second.result.handle.ident != first.result.handle.ident
     assert np.array_equal(second.result.value(), [[2.0, 3.0]])
+
+
+def test_no_cpu_clock_when_the_submission_may_use_a_gpu(student, monkeypatch):
+    # a GPU kernel's work is not CPU time: there, only the wall clock may judge speed
+    monkeypatch.setattr(student, "devices", ["cpu", "cuda"])
+    timed = student.time_call("spin", 0.05)
+    timed.result.value()
+    assert timed.cpu.elapsed() is None
