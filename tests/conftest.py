@@ -226,7 +226,7 @@ class Gradings:
         """`tasks`: only these tasks' hidden tests (None: all); `leave_out`: hidden tests left out
         besides, as pytest node ids under autograder/suites ('05-word2vec/test_05_word2vec.py::test_x')."""
         from concurrent.futures import Future
-        key = (str(path), None if tasks is None else frozenset(tasks), frozenset(leave_out))
+        key = self._key(path, tasks, leave_out)
         if key not in self.futures:
             outcome = Future()
             where = Path(path).resolve()            # solutions/x.ipynb and exercises/x.ipynb apart
@@ -240,12 +240,16 @@ class Gradings:
 
     def record(self, path, tasks=None, leave_out=()) -> dict:
         graded = self.submit(path, tasks, leave_out)
-        key = (str(path), None if tasks is None else frozenset(tasks), frozenset(leave_out))
+        key = self._key(path, tasks, leave_out)
         with self.lock:
             if key in self.jobs:              # not started: it goes next
                 self.waiting.remove(key)
                 self.waiting.appendleft(key)
         return graded.result()
+
+    @staticmethod
+    def _key(path, tasks, leave_out) -> tuple:
+        return str(path), None if tasks is None else frozenset(tasks), frozenset(leave_out)
 
     def _start(self):
         """Hand waiting gradings to the processes that are free."""
